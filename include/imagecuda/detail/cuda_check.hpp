@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+/// @file cuda_check.hpp  IMAGECUDA_CUDA_TRY without fmt, so that .cu files never parse fmt.
+#pragma once
+
+namespace imagecuda::detail {
+/// Throws an Error{cuda} (or out_of_memory) for a failed CUDA call; clears CUDA's sticky error.
+[[noreturn]] void throw_cuda_error(int cuda_error, const char* call, const char* where);
+}  // namespace imagecuda::detail
+
+/// Checks a CUDA runtime call made inside imagecuda (RMM_CUDA_TRY's role).
+#define IMAGECUDA_CUDA_TRY(call, where)                                    \
+  do {                                                                     \
+    const int imagecuda_err_ = static_cast<int>(call);                     \
+    if (imagecuda_err_ != 0) [[unlikely]]                                  \
+      ::imagecuda::detail::throw_cuda_error(imagecuda_err_, #call, where); \
+  } while (0)

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+/// @file dispatch.hpp  The outline every op shares: validate on the host, pick the backend, launch.
+#pragma once
+
+#include <cmath>
+#include <utility>
+
+#include "../core/device.hpp"
+#include "../core/error.hpp"
+#include "../core/image.hpp"
+#include "../core/view.hpp"
+#include "../core/workspace.hpp"
+#include "vec.hpp"
+
+namespace imagecuda::detail {
+
+/// The kernel-side accessor of a view.
+template <class P>
+Pitched<P> pitched(const BasicImageView<P>& v) noexcept {
+  return Pitched<P>{v.data(), v.pitch(), v.width(), v.height()};
+}
+
+/// Makes `device` current for the calling thread for this scope (CUDA only; no-op for the CPU).
+class DeviceGuard {
+ public:
+  explicit DeviceGuard(Device device);
+  ~DeviceGuard();
+  DeviceGuard(const DeviceGuard&) = delete;
+  DeviceGuard& operator=(const DeviceGuard&) = delete;
+
+ private:
+  int previous_ = -1;
+};
+
+/// Runs `on_cuda()` (with the device current) or `on_host()`.
+template <class FCuda, class FHost>
+void dispatch(Device device, FCuda&& on_cuda, FHost&& on_host) {
+  if (device.is_cuda()) {
+    DeviceGuard guard(device);
+    std::forward<FCuda>(on_cuda)();
+  } else {
+    std::forward<FHost>(on_host)();
+  }
+}
+
+/// Throws unless the view has pixels.
+template <class P>
+void check_view(const char* op, const char* arg, const BasicImageView<P>& v) {
+  expects(!v.empty(), ErrorCode::invalid_argument, "{}: {} is empty ({}x{})", op, arg, v.width(), v.height());
+}
+
+/// Throws Error{freed} / Error{invalid_argument} for a freed or empty image argument.
+template <class P>
+void check_image(const char* op, const char* arg, const Image<P>& img) {
+  expects(!img.is_freed(), ErrorCode::freed, "{}: {} was freed", op, arg);
+  expects(!img.empty(), ErrorCode::invalid_argument, "{}: {} is empty (moved-from or default-constructed)", op, arg);
+}
+
+inline void check_same_device(const char* op, const char* a, Device da, const char* b, Device db) {
+  expects(da == db, ErrorCode::device_mismatch, "{}: {} is on {} but {} is on {}", op, a, da, b, db);
+}
+
+/// Makes `dst` ready to receive a w x h result on `device`: checks it, sets its logical size
+/// (throws if the capacity is too small, leaving it untouched) and adopts the op's stream.
+template <class P>
+void prepare_dst(const char* op, Image<P>& dst, int w, int h, Device device, Stream stream) {
+  check_image(op, "dst", dst);
+  check_same_device(op, "dst", dst.device(), "src", device);
+  expects(std::size_t(w) * std::size_t(h) <= dst.capacity(), ErrorCode::invalid_argument,
+          "{}: dst capacity of {} pixels is too small for {}x{} ({} pixels)", op, dst.capacity(), w, h,
+          std::size_t(w) * std::size_t(h));
+  dst.set_size(w, h);
+  dst.set_stream(stream);
+}
+
+/// Throws unless `v` is a finite number.
+inline void check_finite(const char* op, const char* arg, float v) {
+  expects(std::isfinite(v), ErrorCode::invalid_argument, "{}: {} must be finite, got {}", op, arg, v);
+}
+inline void check_finite(const char* op, const char* arg, float4 v) {
+  expects(std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z) && std::isfinite(v.w),
+          ErrorCode::invalid_argument, "{}: {} must be finite, got ({}, {}, {}, {})", op, arg, v.x, v.y, v.z, v.w);
+}
+
+}  // namespace imagecuda::detail

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+/// @file io.hpp  io: upload/download, copy, convert, and PNG/JPEG load, save and encode.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+#include "core/image.hpp"
+#include "core/workspace.hpp"
+#include "detail/convert.hpp"
+#include "detail/dispatch.hpp"
+#include "detail/transfer.hpp"
+
+namespace imagecuda::io {
+
+// ---------------------------------------------------------------------------------------------
+// upload / download: host memory <-> an image. Asynchronous on the stream unless the name or
+// the doc says otherwise. Pageable host memory is staged by CUDA: the host buffer may be reused
+// as soon as upload returns. Pinned memory gives true overlap.
+// ---------------------------------------------------------------------------------------------
+
+/// Uploads exactly width*height tightly packed pixels into `dst` (its current logical size).
+template <class P>
+void upload(Image<P>& dst, std::type_identity_t<std::span<const P>> src, const Exec& ex = {}) {
+  imagecuda::detail::check_image("io::upload", "dst", dst);
+  imagecuda::detail::expects(src.size() == std::size_t(dst.width()) * std::size_t(dst.height()),
+                             ErrorCode::invalid_argument, "io::upload: expected {} bytes ({}x{} pixels), got {} bytes",
+                             std::size_t(dst.width()) * dst.height() * sizeof(P), dst.width(), dst.height(),
+                             src.size() * sizeof(P));
+  dst.set_stream(ex.stream);
+  imagecuda::detail::upload_2d(dst.device(), dst.data(), dst.pitch(), src.data(), dst.pitch(), dst.pitch(),
+                               dst.height(), ex.stream);
+}
+
+/// Uploads a pitched host buffer (`src_pitch` bytes between rows) into the view `dst`.
+template <class P>
+void upload(ImageView<P> dst, const P* src, std::size_t src_pitch, const Exec& ex = {}) {
+  imagecuda::detail::check_view("io::upload", "dst", dst);
+  imagecuda::detail::expects(src != nullptr, ErrorCode::invalid_argument, "io::upload: src is null");
+  imagecuda::detail::expects(src_pitch >= dst.width() * sizeof(P), ErrorCode::invalid_argument,
+                             "io::upload: src_pitch {} is less than a row of {} bytes", src_pitch,
+                             dst.width() * sizeof(P));
+  imagecuda::detail::upload_2d(dst.device(), dst.data(), dst.pitch(), src, src_pitch, dst.width() * sizeof(P),
+                               dst.height(), ex.stream);
+}
+
+/// Copies the view into a pitched host buffer. Asynchronous: synchronize the stream before
+/// reading `dst` (with pageable memory CUDA may already have waited).
+template <class P>
+void download_async(ConstImageView<P> src, P* dst, std::size_t dst_pitch, const Exec& ex = {}) {
+  imagecuda::detail::check_view("io::download_async", "src", src);
+  imagecuda::detail::expects(dst != nullptr, ErrorCode::invalid_argument, "io::download_async: dst is null");
+  imagecuda::detail::expects(dst_pitch >= src.width() * sizeof(P), ErrorCode::invalid_argument,
+                             "io::download_async: dst_pitch {} is less than a row of {} bytes", dst_pitch,
+                             src.width() * sizeof(P));
+  imagecuda::detail::download_2d(src.device(), dst, dst_pitch, src.data(), src.pitch(), src.width() * sizeof(P),
+                                 src.height(), ex.stream);
+}
+
+/// Downloads the view into a new tightly packed vector. **Blocks** until the data is there.
+template <class P>
+[[nodiscard]] std::vector<std::remove_const_t<P>> download(BasicImageView<P> src, const Exec& ex = {}) {
+  using Q = std::remove_const_t<P>;
+  std::vector<Q> out(src.pixels());
+  download_async<Q>(src, out.data(), src.width() * sizeof(Q), ex);
+  ex.stream.synchronize();
+  return out;
+}
+template <class P>
+[[nodiscard]] std::vector<P> download(const Image<P>& src, const Exec& ex = {}) {
+  imagecuda::detail::check_image("io::download", "src", src);
+  return download(src.view(), ex);
+}
+
+// ---------------------------------------------------------------------------------------------
+// copy / convert: device-side, asynchronous. Both images on one device.
+// ---------------------------------------------------------------------------------------------
+namespace detail {
+template <class P>
+void copy_views(const char* op, ConstImageView<P> src, ImageView<P> dst, const Exec& ex) {
+  imagecuda::detail::check_view(op, "src", src);
+  imagecuda::detail::check_view(op, "dst", dst);
+  imagecuda::detail::check_same_device(op, "src", src.device(), "dst", dst.device());
+  imagecuda::detail::expects(src.width() == dst.width() && src.height() == dst.height(), ErrorCode::invalid_argument,
+                             "{}: dst is {}x{} but src is {}x{}", op, dst.width(), dst.height(), src.width(),
+                             src.height());
+  imagecuda::detail::copy_2d(src.device(), dst.data(), dst.pitch(), src.data(), src.pitch(), src.width() * sizeof(P),
+                             src.height(), ex.stream);
+}
+template <class In, class Out>
+void convert_views(ConstImageView<In> src, ImageView<Out> dst, const Exec& ex) {
+  constexpr const char* op = "io::convert";
+  imagecuda::detail::check_view(op, "src", src);
+  imagecuda::detail::check_view(op, "dst", dst);
+  imagecuda::detail::check_same_device(op, "src", src.device(), "dst", dst.device());
+  imagecuda::detail::expects(src.width() == dst.width() && src.height() == dst.height(), ErrorCode::invalid_argument,
+                             "{}: dst is {}x{} but src is {}x{}", op, dst.width(), dst.height(), src.width(),
+                             src.height());
+  using namespace imagecuda::detail;
+  dispatch(
+      src.device(), [&] { cuda::convert(pitched(src), pitched(dst), ex.stream.value()); },
+      [&] { host::convert(pitched(src), pitched(dst)); });
+}
+template <class In, class Out>
+void convert_into(ConstImageView<In> src, Image<Out>& dst, const Exec& ex) {
+  imagecuda::detail::check_view("io::convert", "src", src);
+  imagecuda::detail::prepare_dst("io::convert", dst, src.width(), src.height(), src.device(), ex.stream);
+  convert_views<In, Out>(src, dst.view(), ex);
+}
+}  // namespace detail
+
+/// Copies src into dst, setting dst's logical size to src's (Error if its capacity is too small).
+inline void copy(ConstImageView<float4> src, ImageF32& dst, const Exec& ex = {}) {
+  imagecuda::detail::check_view("io::copy", "src", src);
+  imagecuda::detail::prepare_dst("io::copy", dst, src.width(), src.height(), src.device(), ex.stream);
+  detail::copy_views<float4>("io::copy", src, dst.view(), ex);
+}
+inline void copy(ConstImageView<uchar4> src, ImageU8& dst, const Exec& ex = {}) {
+  imagecuda::detail::check_view("io::copy", "src", src);
+  imagecuda::detail::prepare_dst("io::copy", dst, src.width(), src.height(), src.device(), ex.stream);
+  detail::copy_views<uchar4>("io::copy", src, dst.view(), ex);
+}
+/// Copies between two views of equal size (e.g. into a crop_view of a larger image).
+inline void copy(ConstImageView<float4> src, ImageView<float4> dst, const Exec& ex = {}) {
+  detail::copy_views<float4>("io::copy", src, dst, ex);
+}
+inline void copy(ConstImageView<uchar4> src, ImageView<uchar4> dst, const Exec& ex = {}) {
+  detail::copy_views<uchar4>("io::copy", src, dst, ex);
+}
+
+/// u8 -> f32 (v/255) into dst, setting its logical size.
+inline void convert(ConstImageView<uchar4> src, ImageF32& dst, const Exec& ex = {}) { detail::convert_into(src, dst, ex); }
+/// f32 -> u8 ((uint8)(clamp(v,0,1)*255 + 0.5)) into dst, setting its logical size.
+inline void convert(ConstImageView<float4> src, ImageU8& dst, const Exec& ex = {}) { detail::convert_into(src, dst, ex); }
+/// View-to-view forms (same size).
+inline void convert(ConstImageView<uchar4> src, ImageView<float4> dst, const Exec& ex = {}) {
+  detail::convert_views<uchar4, float4>(src, dst, ex);
+}
+inline void convert(ConstImageView<float4> src, ImageView<uchar4> dst, const Exec& ex = {}) {
+  detail::convert_views<float4, uchar4>(src, dst, ex);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files: PNG (libspng) and JPEG (libjpeg-turbo) in, PNG 8-bit / JPEG (stb_image_write) and
+// PNG 16-bit (libspng) out. Decoding runs on the host; conversion to float runs on the device.
+// ---------------------------------------------------------------------------------------------
+
+enum class Format { png, jpeg };
+
+struct LoadParams {
+  /// Apply the EXIF orientation (JPEG APP1, PNG eXIf). PyImageCUDA's docs say true; its code false.
+  bool autorotate = true;
+  /// Largest width*height accepted (decompression-bomb guard); each side is also <= 32768.
+  std::size_t max_pixels = std::size_t(1) << 27;
+  /// Where a returned image is allocated.
+  Device device = default_device();
+};
+
+/// What a file holds, read from its header only.
+struct ImageInfo {
+  int width = 0;           ///< after EXIF orientation when autorotate would apply it
+  int height = 0;
+  Format format = Format::png;
+  int bit_depth = 8;       ///< 8 or 16
+  int channels = 4;        ///< 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA (CMYK JPEG: 4)
+  int orientation = 1;     ///< EXIF orientation 1..8 (1 when absent)
+};
+
+[[nodiscard]] ImageInfo probe(std::span<const std::byte> bytes, const LoadParams& p = {});
+[[nodiscard]] ImageInfo probe(const std::filesystem::path& path, const LoadParams& p = {});
+
+/// Scratch that load() into an ImageF32 uses on the device (the 8-bit staging image).
+[[nodiscard]] WorkspaceRequirements load_requirements(int width, int height);
+
+/// Decodes into a new image on `p.device`.
+[[nodiscard]] ImageF32 load(const std::filesystem::path& path, const LoadParams& p = {}, const Exec& ex = {});
+[[nodiscard]] ImageF32 load(std::span<const std::byte> bytes, const LoadParams& p = {}, const Exec& ex = {});
+/// Decodes into `dst` (its logical size becomes the file's). With a workspace: no allocation on
+/// the device. On any error dst keeps its size and contents.
+void load(const std::filesystem::path& path, ImageF32& dst, const LoadParams& p = {}, const Exec& ex = {});
+void load(std::span<const std::byte> bytes, ImageF32& dst, const LoadParams& p = {}, const Exec& ex = {});
+/// 8-bit destination (16-bit files are rounded to 8 bits).
+void load(const std::filesystem::path& path, ImageU8& dst, const LoadParams& p = {}, const Exec& ex = {});
+void load(std::span<const std::byte> bytes, ImageU8& dst, const LoadParams& p = {}, const Exec& ex = {});
+
+struct SaveParams {
+  /// JPEG quality 1..100.
+  int quality = 95;
+  /// PNG bit depth: 8 (stb_image_write) or 16 (libspng). JPEG is always 8.
+  int bit_depth = 8;
+  /// Format; by default from the file extension (.png, .jpg, .jpeg; case-insensitive).
+  std::optional<Format> format = std::nullopt;
+};
+
+/// Encodes to memory. JPEG has no alpha: pixels are composited over white first.
+[[nodiscard]] std::vector<std::byte> encode(ConstImageView<float4> img, Format format, const SaveParams& p = {},
+                                            const Exec& ex = {});
+[[nodiscard]] std::vector<std::byte> encode(ConstImageView<uchar4> img, Format format, const SaveParams& p = {},
+                                            const Exec& ex = {});
+/// Writes a file (blocks until written). The f32 form converts on the device first.
+void save(ConstImageView<float4> img, const std::filesystem::path& path, const SaveParams& p = {}, const Exec& ex = {});
+void save(ConstImageView<uchar4> img, const std::filesystem::path& path, const SaveParams& p = {}, const Exec& ex = {});
+
+}  // namespace imagecuda::io

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/// @file transfer.cpp  2-D copies: device<->device, host<->device (stream-ordered), host<->host.
+#include <cuda_runtime.h>
+
+#include <cstring>
+
+#include "imagecuda/detail/transfer.hpp"
+#include "imagecuda/detail/dispatch.hpp"
+
+namespace imagecuda::detail {
+namespace {
+void host_copy(void* dst, std::size_t dp, const void* src, std::size_t sp, std::size_t row_bytes, int rows) {
+  if (dp == sp && dp == row_bytes) {
+    std::memmove(dst, src, row_bytes * std::size_t(rows));
+    return;
+  }
+  for (int y = 0; y < rows; ++y)
+    std::memmove(static_cast<char*>(dst) + std::size_t(y) * dp, static_cast<const char*>(src) + std::size_t(y) * sp,
+                 row_bytes);
+}
+void cuda_copy(Device device, void* dst, std::size_t dp, const void* src, std::size_t sp, std::size_t row_bytes,
+               int rows, cudaMemcpyKind kind, Stream stream, const char* op) {
+  DeviceGuard guard(device);
+  if (dp == sp && dp == row_bytes)
+    IMAGECUDA_CUDA_TRY(cudaMemcpyAsync(dst, src, row_bytes * std::size_t(rows), kind, stream.value()), op);
+  else
+    IMAGECUDA_CUDA_TRY(cudaMemcpy2DAsync(dst, dp, src, sp, row_bytes, std::size_t(rows), kind, stream.value()), op);
+}
+}  // namespace
+
+void copy_2d(Device device, void* dst, std::size_t dp, const void* src, std::size_t sp, std::size_t row_bytes, int rows,
+             Stream stream) {
+  if (device.is_cpu()) return host_copy(dst, dp, src, sp, row_bytes, rows);
+  cuda_copy(device, dst, dp, src, sp, row_bytes, rows, cudaMemcpyDeviceToDevice, stream, "io::copy");
+}
+void upload_2d(Device device, void* dst, std::size_t dp, const void* src, std::size_t sp, std::size_t row_bytes,
+               int rows, Stream stream) {
+  if (device.is_cpu()) return host_copy(dst, dp, src, sp, row_bytes, rows);
+  cuda_copy(device, dst, dp, src, sp, row_bytes, rows, cudaMemcpyHostToDevice, stream, "io::upload");
+}
+void download_2d(Device device, void* dst, std::size_t dp, const void* src, std::size_t sp, std::size_t row_bytes,
+                 int rows, Stream stream) {
+  if (device.is_cpu()) return host_copy(dst, dp, src, sp, row_bytes, rows);
+  cuda_copy(device, dst, dp, src, sp, row_bytes, rows, cudaMemcpyDeviceToHost, stream, "io::download");
+}
+
+}  // namespace imagecuda::detail

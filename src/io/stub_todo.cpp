@@ -1,0 +1,1 @@
+// temporary: replaced by the codec implementation

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#include "helpers.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace test {
+
+std::vector<float4> random_f32(int w, int h, std::uint32_t seed, float lo, float hi) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(lo, hi);
+  std::vector<float4> v(std::size_t(w) * std::size_t(h));
+  for (auto& p : v) p = float4{d(rng), d(rng), d(rng), d(rng)};
+  return v;
+}
+
+std::vector<uchar4> random_u8(int w, int h, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> d(0, 255);
+  std::vector<uchar4> v(std::size_t(w) * std::size_t(h));
+  for (auto& p : v)
+    p = uchar4{static_cast<unsigned char>(d(rng)), static_cast<unsigned char>(d(rng)),
+               static_cast<unsigned char>(d(rng)), static_cast<unsigned char>(d(rng))};
+  return v;
+}
+
+ImageF32 make_f32(int w, int h, const std::vector<float4>& pixels, Device device) {
+  ImageF32 img(w, h, device);
+  imagecuda::io::upload(img, pixels);
+  return img;
+}
+ImageU8 make_u8(int w, int h, const std::vector<uchar4>& pixels, Device device) {
+  ImageU8 img(w, h, device);
+  imagecuda::io::upload(img, pixels);
+  return img;
+}
+
+float max_abs_diff(const std::vector<float4>& a, const std::vector<float4>& b) {
+  REQUIRE(a.size() == b.size());
+  float m = 0.f;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const float d[4] = {a[i].x - b[i].x, a[i].y - b[i].y, a[i].z - b[i].z, a[i].w - b[i].w};
+    for (float x : d) {
+      if (std::isnan(x)) return INFINITY;
+      m = std::max(m, std::fabs(x));
+    }
+  }
+  return m;
+}
+int max_abs_diff(const std::vector<uchar4>& a, const std::vector<uchar4>& b) {
+  REQUIRE(a.size() == b.size());
+  int m = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    m = std::max({m, std::abs(a[i].x - b[i].x), std::abs(a[i].y - b[i].y), std::abs(a[i].z - b[i].z),
+                  std::abs(a[i].w - b[i].w)});
+  }
+  return m;
+}
+
+bool has_gpu() { return imagecuda::cuda_device_count() > 0; }
+
+float gpu_vs_cpu(int w, int h, int n_inputs, std::uint32_t seed,
+                 const std::function<ImageF32(std::vector<ImageF32>&, Device)>& op, float lo, float hi) {
+  REQUIRE(has_gpu());
+  std::vector<std::vector<float4>> host;
+  for (int i = 0; i < n_inputs; ++i) host.push_back(random_f32(w, h, seed + 7919u * std::uint32_t(i), lo, hi));
+  std::vector<float4> results[2];
+  const Device devices[2] = {Device::cuda(0), Device::cpu()};
+  for (int k = 0; k < 2; ++k) {
+    std::vector<ImageF32> in;
+    for (auto& px : host) in.push_back(make_f32(w, h, px, devices[k]));
+    ImageF32 out = op(in, devices[k]);
+    results[k] = imagecuda::io::download(out);
+  }
+  return max_abs_diff(results[0], results[1]);
+}
+
+}  // namespace test
