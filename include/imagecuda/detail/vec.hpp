@@ -26,6 +26,53 @@ IMAGECUDA_HD inline float4 lerp4(float4 a, float4 b, float t) {
 }
 IMAGECUDA_HD inline float clamp01(float v) { return fminf(fmaxf(v, 0.f), 1.f); }
 
+/// PyImageCUDA's smoothstep (src/common.h): t = clamp((x-e0)/(e1-e0), 0, 1); t*t*(3-2t).
+/// e0 == e1 gives NaN -> 0 through fminf/fmaxf, as the reference.
+IMAGECUDA_HD inline float smoothstep(float e0, float e1, float x) {
+  const float t = fminf(fmaxf((x - e0) / (e1 - e0), 0.f), 1.f);
+  return t * t * (3.f - 2.f * t);
+}
+
+/// Rec.601 luma, the reference's weights everywhere.
+IMAGECUDA_HD inline float luma(float r, float g, float b) { return 0.299f * r + 0.587f * g + 0.114f * b; }
+
+struct Hsv {
+  float h, s, v;
+};
+/// The reference's rgb_to_hsv (h in degrees 0..360; exact float compare cmax == r tested first).
+IMAGECUDA_HD inline Hsv rgb_to_hsv(float r, float g, float b) {
+  const float cmax = fmaxf(r, fmaxf(g, b));
+  const float cmin = fminf(r, fminf(g, b));
+  const float delta = cmax - cmin;
+  Hsv o;
+  o.v = cmax;
+  o.s = cmax > 0.00001f ? delta / cmax : 0.f;
+  if (delta < 0.00001f)
+    o.h = 0.f;
+  else if (cmax == r)
+    o.h = 60.f * fmodf((g - b) / delta, 6.f);
+  else if (cmax == g)
+    o.h = 60.f * ((b - r) / delta + 2.f);
+  else
+    o.h = 60.f * ((r - g) / delta + 4.f);
+  if (o.h < 0.f) o.h += 360.f;
+  return o;
+}
+/// The reference's hsv_to_rgb (sextants by h < 60, < 120, ... else), returns (r, g, b, 0).
+IMAGECUDA_HD inline float4 hsv_to_rgb(float h, float s, float v) {
+  const float c = v * s;
+  const float x = c * (1.f - fabsf(fmodf(h / 60.f, 2.f) - 1.f));
+  const float m = v - c;
+  float r, g, b;
+  if (h < 60.f) { r = c; g = x; b = 0.f; }
+  else if (h < 120.f) { r = x; g = c; b = 0.f; }
+  else if (h < 180.f) { r = 0.f; g = c; b = x; }
+  else if (h < 240.f) { r = 0.f; g = x; b = c; }
+  else if (h < 300.f) { r = x; g = 0.f; b = c; }
+  else { r = c; g = 0.f; b = x; }
+  return make4(r + m, g + m, b + m, 0.f);
+}
+
 /// Pitched pixel access usable in kernels and host loops (CV-CUDA's TensorWrap idea).
 template <class P>
 struct Pitched {
