@@ -70,7 +70,7 @@ TEST_CASE("gpu: streams, workspaces, zero allocations in steady state", "[gpu][m
   CHECK(int(o[0].x) == 255);
 }
 
-TEST_CASE("gpu: free and reallocate in a loop; out of memory is an Error", "[gpu][memory]") {
+TEST_CASE("gpu: free and reallocate in a loop; out of memory is an Error", "[gpu][memory][oom]") {
   REQUIRE(test::has_gpu());
   const auto before = memory_stats(gpu);
   for (int i = 0; i < 50; ++i) {
