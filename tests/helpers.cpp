@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <random>
 
 namespace test {
@@ -56,6 +57,11 @@ int max_abs_diff(const std::vector<uchar4>& a, const std::vector<uchar4>& b) {
                   std::abs(a[i].w - b[i].w)});
   }
   return m;
+}
+
+std::string data_dir() {
+  if (const char* env = std::getenv("IMAGECUDA_TEST_DATA"); env != nullptr && *env != '\0') return env;
+  return IMAGECUDA_TEST_DATA;
 }
 
 bool has_gpu() { return imagecuda::cuda_device_count() > 0; }

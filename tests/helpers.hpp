@@ -29,6 +29,9 @@ ImageU8 make_u8(int w, int h, const std::vector<uchar4>& pixels, Device device);
 float max_abs_diff(const std::vector<float4>& a, const std::vector<float4>& b);
 int max_abs_diff(const std::vector<uchar4>& a, const std::vector<uchar4>& b);
 
+/// tests/data: $IMAGECUDA_TEST_DATA if set (the device run sets it), else the source tree's.
+std::string data_dir();
+
 /// True when a CUDA device is present (GPU tests SKIP-fail loudly without one).
 bool has_gpu();
 
