@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/// @file adjust.hpp  Per-pixel formulas of the adjust module (PyImageCUDA's src/adjust/*.cu), the
+/// one-pass chain, and their launchers.
+#pragma once
+
+#include <driver_types.h>
+
+#include "vec.hpp"
+
+namespace imagecuda::adjust {
+/// Which adjustment a chain step applies (declared here so that kernels see it; see adjust.hpp).
+enum class Kind : int { brightness, contrast, saturation, gamma, opacity, hue, vibrance };
+}  // namespace imagecuda::adjust
+
+namespace imagecuda::detail {
+
+/// adjust::brightness: rgb = clamp01(rgb + factor).
+struct AdjustBrightness {
+  float factor;
+  IMAGECUDA_HD float4 operator()(float4 p) const {
+    return make4(clamp01(p.x + factor), clamp01(p.y + factor), clamp01(p.z + factor), p.w);
+  }
+};
+
+/// adjust::contrast: rgb = clamp01((rgb - 0.5) * factor + 0.5).
+struct AdjustContrast {
+  float factor;
+  IMAGECUDA_HD float4 operator()(float4 p) const {
+    return make4(clamp01((p.x - 0.5f) * factor + 0.5f), clamp01((p.y - 0.5f) * factor + 0.5f),
+                 clamp01((p.z - 0.5f) * factor + 0.5f), p.w);
+  }
+};
+
+/// adjust::saturation: g = Rec.601 luma; rgb = clamp01(g + (rgb - g) * factor).
+struct AdjustSaturation {
+  float factor;
+  IMAGECUDA_HD float4 operator()(float4 p) const {
+    const float g = luma(p.x, p.y, p.z);
+    return make4(clamp01(g + (p.x - g) * factor), clamp01(g + (p.y - g) * factor), clamp01(g + (p.z - g) * factor),
+                 p.w);
+  }
+};
+
+/// adjust::gamma: rgb = pow(max(0, rgb), 1/gamma); no upper clamp. `inv_gamma` = 1.0f / gamma.
+struct AdjustGamma {
+  float inv_gamma;
+  IMAGECUDA_HD float4 operator()(float4 p) const {
+    return make4(powf(fmaxf(0.f, p.x), inv_gamma), powf(fmaxf(0.f, p.y), inv_gamma), powf(fmaxf(0.f, p.z), inv_gamma),
+                 p.w);
+  }
+};
+
+/// adjust::opacity: a *= factor (unclamped).
+struct AdjustOpacity {
+  float factor;
+  IMAGECUDA_HD float4 operator()(float4 p) const { return make4(p.x, p.y, p.z, p.w * factor); }
+};
+
+/// adjust::hue: rotate the HSV hue by `degrees` (h = fmod(h + degrees, 360), + 360 if negative).
+struct AdjustHue {
+  float degrees;
+  IMAGECUDA_HD float4 operator()(float4 p) const {
+    const Hsv c = rgb_to_hsv(p.x, p.y, p.z);
+    float h = fmodf(c.h + degrees, 360.f);
+    if (h < 0.f) h += 360.f;
+    const float4 o = hsv_to_rgb(h, c.s, c.v);
+    return make4(o.x, o.y, o.z, p.w);
+  }
+};
+
+/// adjust::vibrance: boost = amount*(1-s)*s, damped to 0.3x on skin hues (0..50, 330..360);
+/// s = clamp01(s + boost); pixels with s < 0.001 are unchanged.
+struct AdjustVibrance {
+  float amount;
+  IMAGECUDA_HD float4 operator()(float4 p) const {
+    const Hsv c = rgb_to_hsv(p.x, p.y, p.z);
+    if (c.s < 0.001f) return p;
+    const float boost = amount * (1.f - c.s) * c.s;
+    const float skin = ((c.h >= 0.f && c.h <= 50.f) || (c.h >= 330.f && c.h <= 360.f)) ? 0.3f : 1.f;
+    const float s = clamp01(c.s + boost * skin);
+    const float4 o = hsv_to_rgb(c.h, s, c.v);
+    return make4(o.x, o.y, o.z, p.w);
+  }
+};
+
+/// Adapts a pixel functor to the update shape f(p, x, y).
+template <class F>
+struct AtPixel {
+  F f;
+  IMAGECUDA_HD float4 operator()(float4 p, int, int) const { return f(p); }
+};
+
+/// One validated chain step: `value` is what the functor takes (1/gamma for gamma).
+struct AdjustStep {
+  adjust::Kind kind;
+  float value;
+};
+
+/// Applies one step with exactly the functor the single op uses, so a chain equals the ops one by one.
+IMAGECUDA_HD inline float4 apply_step(AdjustStep s, float4 p) {
+  switch (s.kind) {
+    case adjust::Kind::brightness:
+      return AdjustBrightness{s.value}(p);
+    case adjust::Kind::contrast:
+      return AdjustContrast{s.value}(p);
+    case adjust::Kind::saturation:
+      return AdjustSaturation{s.value}(p);
+    case adjust::Kind::gamma:
+      return AdjustGamma{s.value}(p);
+    case adjust::Kind::opacity:
+      return AdjustOpacity{s.value}(p);
+    case adjust::Kind::hue:
+      return AdjustHue{s.value}(p);
+    case adjust::Kind::vibrance:
+      return AdjustVibrance{s.value}(p);
+  }
+  return p;
+}
+
+/// adjust::chain: up to max_steps adjustments in one read and one write of each pixel.
+struct AdjustChain {
+  static constexpr int max_steps = 16;
+  int count;
+  AdjustStep steps[max_steps];
+  IMAGECUDA_HD float4 operator()(float4 p, int, int) const {
+    for (int i = 0; i < count; ++i) p = apply_step(steps[i], p);
+    return p;
+  }
+};
+
+namespace cuda {
+void adjust_brightness(Pitched<float4> v, AdjustBrightness f, cudaStream_t stream);
+void adjust_contrast(Pitched<float4> v, AdjustContrast f, cudaStream_t stream);
+void adjust_saturation(Pitched<float4> v, AdjustSaturation f, cudaStream_t stream);
+void adjust_gamma(Pitched<float4> v, AdjustGamma f, cudaStream_t stream);
+void adjust_opacity(Pitched<float4> v, AdjustOpacity f, cudaStream_t stream);
+void adjust_hue(Pitched<float4> v, AdjustHue f, cudaStream_t stream);
+void adjust_vibrance(Pitched<float4> v, AdjustVibrance f, cudaStream_t stream);
+void adjust_chain(Pitched<float4> v, const AdjustChain& f, cudaStream_t stream);
+}  // namespace cuda
+namespace host {
+void adjust_brightness(Pitched<float4> v, AdjustBrightness f);
+void adjust_contrast(Pitched<float4> v, AdjustContrast f);
+void adjust_saturation(Pitched<float4> v, AdjustSaturation f);
+void adjust_gamma(Pitched<float4> v, AdjustGamma f);
+void adjust_opacity(Pitched<float4> v, AdjustOpacity f);
+void adjust_hue(Pitched<float4> v, AdjustHue f);
+void adjust_vibrance(Pitched<float4> v, AdjustVibrance f);
+void adjust_chain(Pitched<float4> v, const AdjustChain& f);
+}  // namespace host
+
+}  // namespace imagecuda::detail
