@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/// @file blur.hpp  The gaussian/box blur formulas shared by the CUDA and CPU backends.
+///
+/// A blur is planned once on the host (BlurPlan: which method, the weights) and executed by
+/// two thin backends from the per-sample formulas below.
+/// - direct: out = c*k0 + sum_i (p[x-i] + p[x+i]) * k[i], separable, clamp-to-edge — the
+///   reference's formula, exact.
+/// - cosine: the window weights are fitted on the host by a short cosine series
+///   g(i) ~= sum_k a_k cos(w_k i) on [-R, R] (least squares, K <= 6, period searched), and the
+///   window sum is slid along each line in O(K) per pixel (Z_k(n+1) = e^{-jw}(Z_k(n) - x[n-R]
+///   e^{-jwR} + x[n+R+1] e^{jw(R+1)})), re-initialised exactly every segment so rounding cannot
+///   drift. The host computes a bound on its worst-case error (0.5 * L1 distance of the 2-D
+///   kernels) and uses it only when the bound is within the accuracy promised for that radius.
+///   A box blur is the K = 1 case, exact.
+/// All channels are blurred premultiplied by alpha and un-premultiplied at the end, so
+/// transparent pixels do not bleed dark fringes (on opaque images this is the reference).
+#pragma once
+
+#include <driver_types.h>
+#include <vector_types.h>
+
+#include "vec.hpp"
+
+namespace imagecuda::detail {
+
+inline constexpr int blur_max_radius = 1000;
+inline constexpr int blur_max_terms = 6;
+/// Lines are walked in segments of this many samples (cosine method).
+inline constexpr int blur_segment = 128;
+
+struct BlurPlan {
+  enum Method : int { copy = 0, direct = 1, cosine = 2 };
+  int method = copy;
+  int radius = 0;  ///< effective radius (negligible tails dropped)
+  int terms = 0;   ///< cosine: K (term 0 is the constant)
+  float coef[blur_max_terms] = {};    ///< cosine: a_k
+  float omega[blur_max_terms] = {};   ///< cosine: w_k
+  float2 rot[blur_max_terms] = {};    ///< e^{-j w_k}
+  float2 leave[blur_max_terms] = {};  ///< e^{-j w_k R}
+  float2 enter[blur_max_terms] = {};  ///< e^{ j w_k (R+1)}
+  float weights[blur_max_radius + 1] = {};  ///< direct: k[0..radius], normalised
+};
+
+IMAGECUDA_HD inline float4 premultiply(float4 p) { return make4(p.x * p.w, p.y * p.w, p.z * p.w, p.w); }
+/// Un-premultiplies; a (near) zero alpha gives transparent black, like every pixel the library creates.
+IMAGECUDA_HD inline float4 unpremultiply(float4 p) {
+  if (!(fabsf(p.w) > 1e-12f)) return make4(0.f, 0.f, 0.f, 0.f);
+  const float inv = 1.f / p.w;
+  return make4(p.x * inv, p.y * inv, p.z * inv, p.w);
+}
+IMAGECUDA_HD inline int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
+IMAGECUDA_HD inline void fma4(float4& acc, float4 v, float k) {
+  acc.x = fmaf(v.x, k, acc.x);
+  acc.y = fmaf(v.y, k, acc.y);
+  acc.z = fmaf(v.z, k, acc.z);
+  acc.w = fmaf(v.w, k, acc.w);
+}
+
+/// One direct tap sum along a line: `at(i)` returns the (premultiplied) sample at clamped
+/// offset i from the centre.
+template <class At>
+IMAGECUDA_HD float4 direct_sum(const BlurPlan& plan, const At& at) {
+  float4 acc = mul4(at(0), plan.weights[0]);
+  for (int i = 1; i <= plan.radius; ++i) fma4(acc, add4(at(-i), at(i)), plan.weights[i]);
+  return acc;
+}
+
+/// The sliding cosine-series window of one line, for four channels.
+struct CosineWalker {
+  float4 re[blur_max_terms];
+  float4 im[blur_max_terms];
+
+  /// Z_k = sum_{i=-R..R} x[n+i] e^{j w_k i}; `at(i)` returns x[n+i] (clamped, premultiplied).
+  /// The phase is recomputed exactly every 32 taps so that no rounding accumulates.
+  template <class At>
+  IMAGECUDA_HD void init(const BlurPlan& plan, const At& at) {
+    const int K = plan.terms;
+    for (int k = 0; k < K; ++k) {
+      re[k] = make4(0.f, 0.f, 0.f, 0.f);
+      im[k] = make4(0.f, 0.f, 0.f, 0.f);
+    }
+    const int R = plan.radius;
+    for (int i0 = -R; i0 <= R; i0 += 32) {
+      float2 ph[blur_max_terms], st[blur_max_terms];
+      for (int k = 0; k < K; ++k) {
+        const float a = plan.omega[k] * float(i0);
+        ph[k] = make_f2(cosf(a), sinf(a));
+        st[k] = make_f2(plan.rot[k].x, -plan.rot[k].y);  // e^{+jw}
+      }
+      const int i1 = i0 + 32 <= R + 1 ? i0 + 32 : R + 1;
+      for (int i = i0; i < i1; ++i) {
+        const float4 v = at(i);
+        for (int k = 0; k < K; ++k) {
+          fma4(re[k], v, ph[k].x);
+          fma4(im[k], v, ph[k].y);
+          ph[k] = cmul(ph[k], st[k]);
+        }
+      }
+    }
+  }
+
+  /// Slides the window one sample on: `out` = x[n-R] leaves, `in` = x[n+R+1] enters.
+  IMAGECUDA_HD void step(const BlurPlan& plan, float4 out, float4 in) {
+    for (int k = 0; k < plan.terms; ++k) {
+      const float2 l = plan.leave[k], e = plan.enter[k], r = plan.rot[k];
+      // t = Z - out*l + in*e
+      float4 tr = re[k], ti = im[k];
+      fma4(tr, out, -l.x);
+      fma4(ti, out, -l.y);
+      fma4(tr, in, e.x);
+      fma4(ti, in, e.y);
+      // Z = r * t
+      re[k] = make4(tr.x * r.x - ti.x * r.y, tr.y * r.x - ti.y * r.y, tr.z * r.x - ti.z * r.y, tr.w * r.x - ti.w * r.y);
+      im[k] = make4(tr.x * r.y + ti.x * r.x, tr.y * r.y + ti.y * r.x, tr.z * r.y + ti.z * r.x, tr.w * r.y + ti.w * r.x);
+    }
+  }
+
+  IMAGECUDA_HD float4 value(const BlurPlan& plan) const {
+    float4 acc = make4(0.f, 0.f, 0.f, 0.f);
+    for (int k = 0; k < plan.terms; ++k) fma4(acc, re[k], plan.coef[k]);
+    return acc;
+  }
+
+  IMAGECUDA_HD static float2 make_f2(float x, float y) {
+    float2 v;
+    v.x = x;
+    v.y = y;
+    return v;
+  }
+  IMAGECUDA_HD static float2 cmul(float2 a, float2 b) { return make_f2(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
+};
+
+/// Host: plans a gaussian (sigma > 0) or box (sigma <= 0 with box = true) blur of `radius`.
+/// `max_error` is the accuracy the cosine method must prove to be chosen (0 = never).
+/// Sets `*error_bound` to the worst-case deviation from the exact separable result.
+BlurPlan plan_gaussian(int radius, float sigma, double max_error, double* error_bound = nullptr);
+BlurPlan plan_box(int radius);
+
+namespace cuda {
+/// src -> dst (same size, may alias); `temp` holds w*h float4 (cosine and two-pass direct).
+void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const BlurPlan& plan, cudaStream_t stream);
+}  // namespace cuda
+namespace host {
+void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const BlurPlan& plan);
+}  // namespace host
+
+}  // namespace imagecuda::detail

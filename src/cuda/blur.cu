@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/// @file blur.cu  CUDA launchers of the blur: a fused single-pass direct kernel for small radii,
+/// a two-pass direct kernel for large radii, and the sliding cosine-series kernel (O(1) in the
+/// radius) which walks columns and writes its result transposed, so two launches blur both axes.
+#include <cuda_runtime.h>
+
+#include "imagecuda/detail/blur.hpp"
+#include "imagecuda/detail/cuda_check.hpp"
+
+namespace imagecuda::detail::cuda {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Fused direct: one launch, read once, write once. A block owns a 32 x 64 output tile.
+//   A) 32-row chunks of the (64+2R) x (32+2R) input window are staged in shared memory
+//      (premultiplied); each thread computes 4 adjacent horizontal sums from a register window
+//      and stores them in `hbuf` ((64+2R) x 32).
+//   B) each thread computes 8 vertically adjacent outputs of one column from `hbuf`.
+// ---------------------------------------------------------------------------------------------
+constexpr int fused_w = 32, fused_h = 64, fused_chunk = 32, fused_threads = 256;
+constexpr int fused_max_radius = 24;
+
+__global__ void __launch_bounds__(fused_threads) blur_fused(Pitched<const float4> src, Pitched<float4> dst,
+                                                            BlurPlan plan) {
+  extern __shared__ float4 smem[];
+  const int R = plan.radius;
+  const int in_w = fused_w + 2 * R;
+  const int rows = fused_h + 2 * R;
+  float4* hbuf = smem;                  // rows x fused_w
+  float4* stage = smem + rows * fused_w;  // fused_chunk x in_w
+  const int x0 = blockIdx.x * fused_w, y0 = blockIdx.y * fused_h;
+  const int W = src.width, H = src.height;
+  const int t = threadIdx.x;
+
+  for (int c0 = 0; c0 < rows; c0 += fused_chunk) {
+    const int nrows = min(fused_chunk, rows - c0);
+    for (int i = t; i < nrows * in_w; i += fused_threads) {
+      const int r = i / in_w, c = i - r * in_w;
+      const int gy = clampi(y0 - R + c0 + r, 0, H - 1);
+      const int gx = clampi(x0 - R + c, 0, W - 1);
+      stage[r * in_w + c] = premultiply(src.row(gy)[gx]);
+    }
+    __syncthreads();
+    {
+      const int r = t >> 3;          // 0..31: row of the chunk
+      const int xo = (t & 7) * 4;    // 4 adjacent outputs
+      if (r < nrows) {
+        const float4* line = stage + r * in_w + xo;  // line[R + o + j] = input at output o, offset j
+        float4 acc[4] = {};
+        for (int j = 0; j < 2 * R + 4; ++j) {
+          const float4 v = line[j];
+#pragma unroll
+          for (int o = 0; o < 4; ++o) {
+            const int d = j - R - o;
+            const int ad = d < 0 ? -d : d;
+            if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
+          }
+        }
+#pragma unroll
+        for (int o = 0; o < 4; ++o) hbuf[(c0 + r) * fused_w + xo + o] = acc[o];
+      }
+    }
+    __syncthreads();
+  }
+
+  const int col = t & 31;
+  const int yo = (t >> 5) * 8;  // 8 adjacent outputs
+  float4 acc[8] = {};
+  for (int j = 0; j < 2 * R + 8; ++j) {
+    const float4 v = hbuf[(yo + j) * fused_w + col];
+#pragma unroll
+    for (int o = 0; o < 8; ++o) {
+      const int d = j - R - o;
+      const int ad = d < 0 ? -d : d;
+      if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
+    }
+  }
+  const int x = x0 + col;
+  if (x < W) {
+#pragma unroll
+    for (int o = 0; o < 8; ++o) {
+      const int y = y0 + yo + o;
+      if (y < H) dst.row(y)[x] = unpremultiply(acc[o]);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two-pass direct (any radius): horizontal into premultiplied temp, vertical into dst.
+// ---------------------------------------------------------------------------------------------
+__global__ void blur_direct_h(Pitched<const float4> src, Pitched<float4> tmp, BlurPlan plan) {
+  const int x = blockIdx.x * 32 + threadIdx.x, y = blockIdx.y * 8 + threadIdx.y;
+  if (x >= src.width || y >= src.height) return;
+  const float4* row = src.row(y);
+  const int last = src.width - 1;
+  tmp.row(y)[x] = direct_sum(plan, [&](int i) { return premultiply(row[clampi(x + i, 0, last)]); });
+}
+__global__ void blur_direct_v(Pitched<const float4> tmp, Pitched<float4> dst, BlurPlan plan) {
+  const int x = blockIdx.x * 32 + threadIdx.x, y = blockIdx.y * 8 + threadIdx.y;
+  if (x >= tmp.width || y >= tmp.height) return;
+  const int last = tmp.height - 1;
+  dst.row(y)[x] = unpremultiply(direct_sum(plan, [&](int i) { return tmp.row(clampi(y + i, 0, last))[x]; }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cosine: each warp walks 32 adjacent columns of `in` over one segment of blur_segment
+// samples and writes the result transposed into `out` (out(n, x) = blurred in(x, n)), staging
+// 32 x 32 pixels in shared memory so that both the reads and the writes are coalesced.
+// ---------------------------------------------------------------------------------------------
+constexpr int cos_warps = 4;
+
+template <bool Premul, bool Unpremul>
+__global__ void __launch_bounds__(32 * cos_warps) blur_cosine(Pitched<const float4> in, Pitched<float4> out, BlurPlan plan) {
+  extern __shared__ float4 tiles[];  // cos_warps x 32 x 33
+  const int lane = threadIdx.x, warp = threadIdx.y;
+  float4* tile = tiles + warp * 32 * 33;
+  const int W = in.width, N = in.height;
+  const int x0 = blockIdx.x * 32;
+  const int x = min(x0 + lane, W - 1);
+  const int n0 = (blockIdx.y * cos_warps + warp) * blur_segment;
+  if (n0 >= N) return;
+  const int n1 = min(n0 + blur_segment, N);
+  auto load = [&](int m) {
+    const float4 v = in.row(clampi(m, 0, N - 1))[x];
+    return Premul ? premultiply(v) : v;
+  };
+  CosineWalker wk;
+  wk.init(plan, [&](int i) { return load(n0 + i); });
+  const int R = plan.radius;
+  for (int nb = n0; nb < n1; nb += 32) {
+    const int count = min(32, n1 - nb);
+    for (int s = 0; s < count; ++s) {
+      const int n = nb + s;
+      const float4 v = wk.value(plan);
+      tile[s * 33 + lane] = Unpremul ? unpremultiply(v) : v;
+      if (n + 1 < n1) wk.step(plan, load(n - R), load(n + R + 1));
+    }
+    __syncwarp();
+    // Transposed write: out row x0+j, columns nb..nb+count-1.
+    for (int j = 0; j < 32 && x0 + j < W; ++j)
+      if (lane < count) out.row(x0 + j)[nb + lane] = tile[lane * 33 + j];
+    __syncwarp();
+  }
+}
+
+void check(const char* op) { IMAGECUDA_CUDA_TRY(cudaGetLastError(), op); }
+
+template <class K>
+void set_smem(K kernel, std::size_t bytes) {
+  IMAGECUDA_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)),
+                     "filter::gaussian_blur");
+}
+
+}  // namespace
+
+void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const BlurPlan& plan, cudaStream_t s) {
+  const int W = src.width, H = src.height;
+  const char* op = "filter::gaussian_blur";
+  if (plan.method == BlurPlan::direct && plan.radius <= fused_max_radius) {
+    Pitched<const float4> in = src;
+    if (src.data == dst.data) {  // in place: the tiles read halos that other blocks write
+      IMAGECUDA_CUDA_TRY(cudaMemcpy2DAsync(temp, std::size_t(W) * sizeof(float4), src.data, src.pitch,
+                                           std::size_t(W) * sizeof(float4), H, cudaMemcpyDeviceToDevice, s),
+                         op);
+      in = Pitched<const float4>{temp, std::size_t(W) * sizeof(float4), W, H};
+    }
+    const int R = plan.radius;
+    const std::size_t bytes =
+        (std::size_t(fused_h + 2 * R) * fused_w + std::size_t(fused_chunk) * (fused_w + 2 * R)) * sizeof(float4);
+    set_smem(blur_fused, bytes);
+    blur_fused<<<dim3((W + fused_w - 1) / fused_w, (H + fused_h - 1) / fused_h), fused_threads, bytes, s>>>(in, dst, plan);
+    return check(op);
+  }
+  if (plan.method == BlurPlan::direct) {
+    Pitched<float4> tmp{temp, std::size_t(W) * sizeof(float4), W, H};
+    const dim3 grid((W + 31) / 32, (H + 7) / 8), block(32, 8);
+    blur_direct_h<<<grid, block, 0, s>>>(src, tmp, plan);
+    check(op);
+    blur_direct_v<<<grid, block, 0, s>>>(Pitched<const float4>{temp, tmp.pitch, W, H}, dst, plan);
+    return check(op);
+  }
+  // cosine: src (H x W) -> temp (W x H, transposed) -> dst (H x W)
+  const std::size_t bytes = std::size_t(cos_warps) * 32 * 33 * sizeof(float4);
+  set_smem(blur_cosine<true, false>, bytes);
+  set_smem(blur_cosine<false, true>, bytes);
+  Pitched<float4> tmp{temp, std::size_t(H) * sizeof(float4), H, W};
+  const int seg_per_block = cos_warps * blur_segment;
+  blur_cosine<true, false><<<dim3((W + 31) / 32, (H + seg_per_block - 1) / seg_per_block), dim3(32, cos_warps), bytes, s>>>(
+      src, tmp, plan);
+  check(op);
+  blur_cosine<false, true><<<dim3((H + 31) / 32, (W + seg_per_block - 1) / seg_per_block), dim3(32, cos_warps), bytes, s>>>(
+      Pitched<const float4>{temp, tmp.pitch, H, W}, dst, plan);
+  check(op);
+}
+
+}  // namespace imagecuda::detail::cuda
