@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+/// @file bench_blur.cpp  gaussian_blur and box_blur at 4K float32 (bytes = one read + one write).
+#include <memory>
+
+#include "harness.hpp"
+
+namespace {
+using namespace imagecuda;
+
+void blur_cases(std::vector<bench::Case>& cases) {
+  const Device gpu = Device::cuda(0);
+  const int w = bench::w4k, h = bench::h4k;
+  const double bytes = double(w) * h * 32;
+  auto src = std::make_shared<ImageF32>(w, h, gpu);
+  auto dst = std::make_shared<ImageF32>(w, h, gpu);
+  auto ws = std::make_shared<Workspace>(filter::blur_requirements(w, h), gpu);
+  std::vector<float4> host(std::size_t(w) * h);
+  unsigned s = 12345;
+  for (auto& p : host) {
+    auto next = [&] { s = s * 1664525u + 1013904223u; return float(s >> 8) / float(1 << 24); };
+    p = float4{next(), next(), next(), 0.5f + 0.5f * next()};
+  }
+  io::upload(*src, host);
+  for (int r : {3, 10, 24, 30, 50, 100, 200, 500}) {
+    cases.push_back({"filter", fmt::format("gaussian_blur r={} 4K", r), bytes, [=](Stream st) {
+                       filter::gaussian_blur(*src, *dst, {.radius = r}, {st, ws.get()});
+                     }});
+  }
+  for (int r : {5, 50}) {
+    cases.push_back({"filter", fmt::format("box_blur r={} 4K", r), bytes,
+                     [=](Stream st) { filter::box_blur(*src, *dst, {.radius = r}, {st, ws.get()}); }});
+  }
+}
+IMAGECUDA_BENCH("blur", blur_cases);
+}  // namespace
