@@ -147,6 +147,14 @@ inline void convert(ConstImageView<float4> src, ImageView<uchar4> dst, const Exe
 // ---------------------------------------------------------------------------------------------
 // Files: PNG (libspng) and JPEG (libjpeg-turbo) in, PNG 8-bit / JPEG (stb_image_write) and
 // PNG 16-bit (libspng) out. Decoding runs on the host; conversion to float runs on the device.
+//
+// Untrusted input: a missing/unreadable file throws Error{io}; an empty, truncated or corrupt
+// file, or one declaring more than 32768 pixels a side or more than LoadParams::max_pixels,
+// throws Error{decode} (checked from the header, before any pixel memory is allocated); a
+// valid file in a format or variant imagecuda does not read (GIF, BMP, WebP, lossless or
+// 12-bit JPEG, ...) throws Error{unsupported}. Messages name the op, the file ('path' or
+// <memory>) and the codec's reason. On any error no image is returned, a caller's destination
+// keeps its size and contents, and nothing leaks. See docs/io.md.
 // ---------------------------------------------------------------------------------------------
 
 enum class Format { png, jpeg };
@@ -156,6 +164,10 @@ struct LoadParams {
   bool autorotate = true;
   /// Largest width*height accepted (decompression-bomb guard); each side is also <= 32768.
   std::size_t max_pixels = std::size_t(1) << 27;
+  /// JPEG: treat libjpeg warnings (premature end of file, bad Huffman code, corrupt data
+  /// segment, extraneous bytes) as decode errors. false returns what libjpeg recovered (missing
+  /// rows grey). PNG damage is always an error.
+  bool strict = true;
   /// Where a returned image is allocated.
   Device device = default_device();
 };
@@ -165,43 +177,56 @@ struct ImageInfo {
   int width = 0;           ///< after EXIF orientation when autorotate would apply it
   int height = 0;
   Format format = Format::png;
-  int bit_depth = 8;       ///< 8 or 16
-  int channels = 4;        ///< 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA (CMYK JPEG: 4)
-  int orientation = 1;     ///< EXIF orientation 1..8 (1 when absent)
+  int bit_depth = 8;       ///< 8 or 16 (PNG of 1, 2 or 4 bits: 8)
+  int channels = 4;        ///< 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA (CMYK JPEG: 4; tRNS counts as alpha)
+  int orientation = 1;     ///< EXIF orientation 1..8 (1 when absent or malformed)
 };
 
+/// Reads the header (and, for PNG, the chunks before the pixel data) without decoding pixels.
+/// Throws what load() would throw for the header, including the size limits of `p`.
 [[nodiscard]] ImageInfo probe(std::span<const std::byte> bytes, const LoadParams& p = {});
 [[nodiscard]] ImageInfo probe(const std::filesystem::path& path, const LoadParams& p = {});
 
 /// Scratch that load() into an ImageF32 uses on the device (the 8-bit staging image).
 [[nodiscard]] WorkspaceRequirements load_requirements(int width, int height);
+/// Scratch that save()/encode() of an 8-bit file from an ImageF32 uses (the converted pixels).
+[[nodiscard]] WorkspaceRequirements save_requirements(int width, int height);
 
 /// Decodes into a new image on `p.device`.
 [[nodiscard]] ImageF32 load(const std::filesystem::path& path, const LoadParams& p = {}, const Exec& ex = {});
 [[nodiscard]] ImageF32 load(std::span<const std::byte> bytes, const LoadParams& p = {}, const Exec& ex = {});
-/// Decodes into `dst` (its logical size becomes the file's). With a workspace: no allocation on
-/// the device. On any error dst keeps its size and contents.
+/// Decodes into `dst` (its logical size becomes the file's; Error{invalid_argument} if its
+/// capacity is too small). 8-bit files are staged on dst's device in the workspace and converted
+/// there (v/255); 16-bit files are converted on the host (v/65535) and uploaded. With a
+/// workspace of load_requirements(w, h): no allocation on the device. On any error dst keeps its
+/// size and contents. Asynchronous on ex.stream after the host decode.
 void load(const std::filesystem::path& path, ImageF32& dst, const LoadParams& p = {}, const Exec& ex = {});
 void load(std::span<const std::byte> bytes, ImageF32& dst, const LoadParams& p = {}, const Exec& ex = {});
-/// 8-bit destination (16-bit files are rounded to 8 bits).
+/// 8-bit destination (16-bit files are rounded to 8 bits: round(v*255/65535)). No scratch.
 void load(const std::filesystem::path& path, ImageU8& dst, const LoadParams& p = {}, const Exec& ex = {});
 void load(std::span<const std::byte> bytes, ImageU8& dst, const LoadParams& p = {}, const Exec& ex = {});
 
 struct SaveParams {
-  /// JPEG quality 1..100.
+  /// JPEG quality 1..100 (validated for every format).
   int quality = 95;
-  /// PNG bit depth: 8 (stb_image_write) or 16 (libspng). JPEG is always 8.
+  /// PNG bit depth: 8 (stb_image_write) or 16 (libspng). JPEG is always 8 (16 -> unsupported).
   int bit_depth = 8;
   /// Format; by default from the file extension (.png, .jpg, .jpeg; case-insensitive).
+  /// encode() takes the format as an argument and ignores this.
   std::optional<Format> format = std::nullopt;
 };
 
-/// Encodes to memory. JPEG has no alpha: pixels are composited over white first.
+/// Encodes to memory. Blocks until done. f32 pixels become round(clamp(v,0,1)*255) (8-bit, on
+/// the image's device, scratch from the workspace) or round(clamp(v,0,1)*65535) (16-bit, on the
+/// host). JPEG has no alpha: pixels are composited over white first, in 8 bits:
+/// C' = (C*A + 255*(255 - A) + 127) / 255.
 [[nodiscard]] std::vector<std::byte> encode(ConstImageView<float4> img, Format format, const SaveParams& p = {},
                                             const Exec& ex = {});
 [[nodiscard]] std::vector<std::byte> encode(ConstImageView<uchar4> img, Format format, const SaveParams& p = {},
                                             const Exec& ex = {});
-/// Writes a file (blocks until written). The f32 form converts on the device first.
+/// Writes a file (blocks until written). Error{unsupported} for an unknown extension, Error{io}
+/// naming the path and the system's reason when the file cannot be written (a partly written
+/// regular file is removed).
 void save(ConstImageView<float4> img, const std::filesystem::path& path, const SaveParams& p = {}, const Exec& ex = {});
 void save(ConstImageView<uchar4> img, const std::filesystem::path& path, const SaveParams& p = {}, const Exec& ex = {});
 

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/// @file codec.hpp  Internal: the host-side codecs behind io::load/probe/save/encode.
+///
+/// Everything here runs on the host on tightly packed RGBA buffers. The public functions in
+/// files.cpp and encode.cpp move pixels to and from the image's device around these calls.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "imagecuda/core/error.hpp"
+#include "imagecuda/io.hpp"
+
+namespace imagecuda::io::codec {
+
+/// Who is asking and about what: every error message starts "<op>: <name>: ".
+struct Origin {
+  const char* op;    ///< "io::load", "io::probe", "io::save", "io::encode"
+  std::string name;  ///< "'path'" or "<memory>"
+};
+
+template <class... Args>
+[[noreturn]] void fail(const Origin& o, ErrorCode code, fmt::format_string<Args...> f, Args&&... args) {
+  throw Error(code, fmt::format("{}: {}: {}", o.op, o.name, fmt::format(f, std::forward<Args>(args)...)));
+}
+
+/// A decoded image on the host: RGBA, tightly packed, 8 bits (data8) or 16 bits (data16,
+/// host-endian), already in display orientation when the caller asked for autorotate.
+struct HostImage {
+  int width = 0;
+  int height = 0;
+  int bit_depth = 8;
+  std::vector<std::uint8_t> data8;    ///< width*height*4 when bit_depth == 8
+  std::vector<std::uint16_t> data16;  ///< width*height*4 when bit_depth == 16
+};
+
+/// What the header says, before any pixel is decoded. width/height are the stored size
+/// (before orientation).
+struct Header {
+  int width = 0;
+  int height = 0;
+  Format format = Format::png;
+  int bit_depth = 8;
+  int channels = 4;
+  int orientation = 1;
+};
+
+// --- files -----------------------------------------------------------------------------------
+/// "'path'" for messages.
+std::string quoted(const std::filesystem::path& path);
+/// The whole file; Error{io} naming the path and the system's reason.
+std::vector<std::byte> read_file(const Origin& o, const std::filesystem::path& path);
+/// Writes (creating or truncating) the file; Error{io} naming the path and the system's reason.
+/// A regular file left partly written by a failure is removed.
+void write_file(const Origin& o, const std::filesystem::path& path, std::span<const std::byte> bytes);
+
+// --- format detection ------------------------------------------------------------------------
+/// PNG or JPEG from the magic bytes; throws Error{decode} for an empty/too-short input and
+/// Error{unsupported} (naming GIF, BMP, WebP, ... when recognised) for anything else.
+Format detect_format(std::span<const std::byte> bytes, const Origin& o);
+
+// --- EXIF ------------------------------------------------------------------------------------
+/// Orientation (1..8) from a TIFF block ("II*\0" / "MM\0*" + IFD0); 1 when absent or malformed.
+/// Bounded: reads only IFD0, every offset checked against the block; never throws.
+int exif_orientation_from_tiff(std::span<const std::byte> tiff) noexcept;
+/// Orientation from the first APP1 "Exif\0\0" segment before the first SOS; 1 if none.
+int jpeg_exif_orientation(std::span<const std::byte> jpeg) noexcept;
+
+/// Applies EXIF orientation `o` (1..8) to a tightly packed w x h image of T; returns the new
+/// image (w and h swapped for 5..8).
+template <class T>
+std::vector<T> orient(const std::vector<T>& src, int w, int h, int o);
+/// Size after orientation.
+inline std::pair<int, int> oriented_size(int w, int h, int o) noexcept {
+  return o >= 5 && o <= 8 ? std::pair{h, w} : std::pair{w, h};
+}
+
+/// Checks the declared size against the 32768-per-side limit and `max_pixels` (before any
+/// allocation); throws Error{decode}.
+void check_declared_size(const Origin& o, std::uint64_t w, std::uint64_t h, std::size_t max_pixels);
+
+// --- PNG (libspng) ---------------------------------------------------------------------------
+Header png_header(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
+HostImage png_decode(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
+/// PNG through libspng (SPNG_FMT_PNG) from tightly packed samples (16-bit: host-endian; libspng
+/// 0.7 writes them big-endian),
+/// `channels` 3 (RGB) or 4 (RGBA), `bit_depth` 8 or 16; returns the file bytes.
+std::vector<std::byte> spng_encode(const void* samples, int w, int h, int channels, int bit_depth, const Origin& o);
+
+// --- JPEG (TurboJPEG) ------------------------------------------------------------------------
+Header jpeg_header(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
+HostImage jpeg_decode(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
+
+// --- stb_image_write ---------------------------------------------------------------------------
+/// 8-bit PNG from tightly packed RGBA (written as RGB when every alpha is 255). stb_image_write
+/// counts bytes in int: images too large for it go through libspng instead.
+std::vector<std::byte> png8_encode(const std::uint8_t* rgba, int w, int h, const Origin& o);
+/// Baseline JPEG from tightly packed RGB (stb_image_write; TurboJPEG for images of 2^31 bytes
+/// and more, which stb's int arithmetic cannot address).
+std::vector<std::byte> jpeg_encode(const std::uint8_t* rgb, int w, int h, int quality, const Origin& o);
+/// TurboJPEG encoder with stb_image_write's chroma choice (4:4:4 above quality 90, else 4:2:0).
+std::vector<std::byte> jpeg_encode_large(const std::uint8_t* rgb, int w, int h, int quality, const Origin& o);
+
+}  // namespace imagecuda::io::codec

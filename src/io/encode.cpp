@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/// @file encode.cpp  io::encode and io::save: device pixels -> host -> PNG/JPEG bytes -> file.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <new>
+#include <string>
+#include <system_error>
+
+#include "codec.hpp"
+
+namespace imagecuda::io {
+namespace {
+
+using codec::fail;
+using codec::Origin;
+
+/// Validates what every encode/save checks, before any work.
+template <class P>
+void validate(const Origin& o, ConstImageView<P> img, Format format, const SaveParams& p) {
+  imagecuda::detail::expects(!img.empty(), ErrorCode::invalid_argument, "{}: {}: img is empty ({}x{})", o.op, o.name,
+                             img.width(), img.height());
+  imagecuda::detail::expects(p.quality >= 1 && p.quality <= 100, ErrorCode::invalid_argument,
+                             "{}: {}: quality must be 1..100, got {}", o.op, o.name, p.quality);
+  imagecuda::detail::expects(p.bit_depth == 8 || p.bit_depth == 16, ErrorCode::invalid_argument,
+                             "{}: {}: bit_depth must be 8 or 16, got {}", o.op, o.name, p.bit_depth);
+  if (format == Format::jpeg && p.bit_depth != 8)
+    fail(o, ErrorCode::unsupported, "JPEG is 8-bit only, got bit_depth {}", p.bit_depth);
+}
+
+/// Waits for the stream when the image lives on a GPU (the CPU backend is already done).
+void finish_stream(Device device, Stream stream) {
+  if (device.is_cuda()) {
+    imagecuda::detail::DeviceGuard guard(device);
+    stream.synchronize();
+  }
+}
+
+/// Tightly packed host copy of a view (blocks).
+template <class P>
+std::vector<P> to_host(ConstImageView<P> img, const Exec& ex) {
+  std::vector<P> host(img.pixels());
+  const std::size_t row = std::size_t(img.width()) * sizeof(P);
+  imagecuda::detail::download_2d(img.device(), host.data(), row, img.data(), img.pitch(), row, img.height(),
+                                 ex.stream);
+  finish_stream(img.device(), ex.stream);
+  return host;
+}
+
+/// f32 -> u8 on the image's device into scratch (from the workspace when given), then download.
+std::vector<uchar4> to_host_u8(ConstImageView<float4> img, const Origin& o, const Exec& ex) {
+  const int w = img.width(), h = img.height();
+  imagecuda::detail::Scratch scratch(o.op, img.device(), save_requirements(w, h).bytes, ex);
+  ImageView<uchar4> staged(scratch.at<uchar4>(0), w, h, std::size_t(w) * sizeof(uchar4), img.device());
+  convert(img, staged, ex);
+  return to_host<uchar4>(staged, ex);
+}
+
+/// JPEG has no alpha: composite over white in 8 bits, C' = (C*A + 255*(255-A) + 127) / 255.
+std::vector<std::uint8_t> over_white(const std::vector<uchar4>& rgba) {
+  std::vector<std::uint8_t> rgb(rgba.size() * 3);
+  for (std::size_t i = 0; i < rgba.size(); ++i) {
+    const unsigned a = rgba[i].w, white = 255u * (255u - a) + 127u;
+    rgb[3 * i + 0] = static_cast<std::uint8_t>((rgba[i].x * a + white) / 255u);
+    rgb[3 * i + 1] = static_cast<std::uint8_t>((rgba[i].y * a + white) / 255u);
+    rgb[3 * i + 2] = static_cast<std::uint8_t>((rgba[i].z * a + white) / 255u);
+  }
+  return rgb;
+}
+
+/// 16-bit PNG from tightly packed 16-bit RGBA (host-endian); RGB when every alpha is 65535.
+std::vector<std::byte> png16(const std::vector<std::uint16_t>& rgba, int w, int h, const Origin& o) {
+  const std::size_t n = rgba.size() / 4;
+  bool opaque = true;
+  for (std::size_t i = 0; i < n && opaque; ++i) opaque = rgba[4 * i + 3] == 65535;
+  // libspng 0.7 takes 16-bit samples host-endian with SPNG_FMT_PNG and writes them big-endian.
+  if (!opaque) return codec::spng_encode(rgba.data(), w, h, 4, 16, o);
+  std::vector<std::uint16_t> rgb(n * 3);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < 3; ++c) rgb[3 * i + c] = rgba[4 * i + c];
+  return codec::spng_encode(rgb.data(), w, h, 3, 16, o);
+}
+
+std::vector<std::byte> encode_u8_host(const std::vector<uchar4>& px, int w, int h, Format format,
+                                      const SaveParams& p, const Origin& o) {
+  if (format == Format::jpeg) {
+    const auto rgb = over_white(px);
+    return codec::jpeg_encode(rgb.data(), w, h, p.quality, o);
+  }
+  if (p.bit_depth == 16) {
+    std::vector<std::uint16_t> v(px.size() * 4);
+    for (std::size_t i = 0; i < px.size(); ++i) {  // exact: v * 257 maps 0..255 onto 0..65535
+      v[4 * i + 0] = static_cast<std::uint16_t>(px[i].x * 257u);
+      v[4 * i + 1] = static_cast<std::uint16_t>(px[i].y * 257u);
+      v[4 * i + 2] = static_cast<std::uint16_t>(px[i].z * 257u);
+      v[4 * i + 3] = static_cast<std::uint16_t>(px[i].w * 257u);
+    }
+    return png16(v, w, h, o);
+  }
+  return codec::png8_encode(reinterpret_cast<const std::uint8_t*>(px.data()), w, h, o);
+}
+
+std::vector<std::byte> encode_impl(ConstImageView<uchar4> img, Format format, const SaveParams& p, const Exec& ex,
+                                   const Origin& o) {
+  validate(o, img, format, p);
+  try {
+    return encode_u8_host(to_host<uchar4>(img, ex), img.width(), img.height(), format, p, o);
+  } catch (const std::bad_alloc&) {
+    fail(o, ErrorCode::out_of_memory, "out of host memory encoding {}x{} pixels", img.width(), img.height());
+  }
+}
+
+std::vector<std::byte> encode_impl(ConstImageView<float4> img, Format format, const SaveParams& p, const Exec& ex,
+                                   const Origin& o) {
+  validate(o, img, format, p);
+  try {
+    if (p.bit_depth == 16) {
+      // 16 bits: the float pixels come to the host and are quantised there (no 16-bit image type).
+      const auto f = to_host<float4>(img, ex);
+      std::vector<std::uint16_t> v(f.size() * 4);
+      const auto q = [](float x) {  // round(clamp(x, 0, 1) * 65535); NaN -> 0
+        const float c = std::fmin(std::fmax(x, 0.f), 1.f);
+        return static_cast<std::uint16_t>(c * 65535.f + 0.5f);
+      };
+      for (std::size_t i = 0; i < f.size(); ++i) {
+        v[4 * i + 0] = q(f[i].x);
+        v[4 * i + 1] = q(f[i].y);
+        v[4 * i + 2] = q(f[i].z);
+        v[4 * i + 3] = q(f[i].w);
+      }
+      return png16(v, img.width(), img.height(), o);
+    }
+    return encode_u8_host(to_host_u8(img, o, ex), img.width(), img.height(), format, p, o);
+  } catch (const std::bad_alloc&) {
+    fail(o, ErrorCode::out_of_memory, "out of host memory encoding {}x{} pixels", img.width(), img.height());
+  }
+}
+
+/// The format from SaveParams or from the extension (case-insensitive .png, .jpg, .jpeg).
+Format format_for(const std::filesystem::path& path, const SaveParams& p, const Origin& o) {
+  if (p.format) return *p.format;
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  if (ext == ".png") return Format::png;
+  if (ext == ".jpg" || ext == ".jpeg") return Format::jpeg;
+  if (ext.empty())
+    fail(o, ErrorCode::unsupported, "no file extension: use .png, .jpg or .jpeg, or set SaveParams::format");
+  fail(o, ErrorCode::unsupported, "unsupported file extension '{}': use .png, .jpg or .jpeg, or set SaveParams::format",
+       ext);
+}
+
+template <class P>
+void save_impl(ConstImageView<P> img, const std::filesystem::path& path, const SaveParams& p, const Exec& ex) {
+  const Origin o{"io::save", codec::quoted(path)};
+  const Format format = format_for(path, p, o);
+  const auto bytes = encode_impl(img, format, p, ex, o);
+  codec::write_file(o, path, bytes);
+}
+
+}  // namespace
+
+WorkspaceRequirements save_requirements(int width, int height) {
+  WorkspaceLayout layout;
+  layout.add<uchar4>(std::size_t(std::max(width, 0)) * std::size_t(std::max(height, 0)));
+  return layout.requirements();
+}
+
+std::vector<std::byte> encode(ConstImageView<float4> img, Format format, const SaveParams& p, const Exec& ex) {
+  return encode_impl(img, format, p, ex, Origin{"io::encode", "<memory>"});
+}
+std::vector<std::byte> encode(ConstImageView<uchar4> img, Format format, const SaveParams& p, const Exec& ex) {
+  return encode_impl(img, format, p, ex, Origin{"io::encode", "<memory>"});
+}
+
+void save(ConstImageView<float4> img, const std::filesystem::path& path, const SaveParams& p, const Exec& ex) {
+  save_impl(img, path, p, ex);
+}
+void save(ConstImageView<uchar4> img, const std::filesystem::path& path, const SaveParams& p, const Exec& ex) {
+  save_impl(img, path, p, ex);
+}
+
+}  // namespace imagecuda::io

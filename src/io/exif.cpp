@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+/// @file exif.cpp  A small, bounded EXIF reader (orientation only) and the 8 orientation transforms.
+///
+/// Untrusted input: every read is checked against the block; only IFD0 is read (no IFD chains,
+/// no recursion, at most 65535 twelve-byte entries bounded by the block size); anything odd
+/// means "no orientation" (1). Nothing here allocates except orient(), nothing throws except
+/// orient()'s allocation.
+#include <cstring>
+
+#include "codec.hpp"
+
+namespace imagecuda::io::codec {
+namespace {
+
+struct Reader {
+  const unsigned char* d;
+  std::size_t n;
+  bool little;
+  bool u16(std::size_t off, std::uint32_t& v) const noexcept {
+    if (off > n || n - off < 2) return false;
+    v = little ? std::uint32_t(d[off]) | std::uint32_t(d[off + 1]) << 8
+               : std::uint32_t(d[off]) << 8 | std::uint32_t(d[off + 1]);
+    return true;
+  }
+  bool u32(std::size_t off, std::uint32_t& v) const noexcept {
+    if (off > n || n - off < 4) return false;
+    v = little ? std::uint32_t(d[off]) | std::uint32_t(d[off + 1]) << 8 | std::uint32_t(d[off + 2]) << 16 |
+                     std::uint32_t(d[off + 3]) << 24
+               : std::uint32_t(d[off]) << 24 | std::uint32_t(d[off + 1]) << 16 | std::uint32_t(d[off + 2]) << 8 |
+                     std::uint32_t(d[off + 3]);
+    return true;
+  }
+};
+
+constexpr std::uint32_t tag_orientation = 0x0112;
+constexpr std::uint32_t type_short = 3;
+constexpr std::uint32_t type_long = 4;
+
+}  // namespace
+
+int exif_orientation_from_tiff(std::span<const std::byte> tiff) noexcept {
+  const auto* d = reinterpret_cast<const unsigned char*>(tiff.data());
+  const std::size_t n = tiff.size();
+  if (n < 8) return 1;
+  Reader r{d, n, false};
+  if (d[0] == 'I' && d[1] == 'I')
+    r.little = true;
+  else if (d[0] == 'M' && d[1] == 'M')
+    r.little = false;
+  else
+    return 1;
+  std::uint32_t magic = 0, ifd0 = 0, count = 0;
+  if (!r.u16(2, magic) || magic != 42) return 1;
+  if (!r.u32(4, ifd0) || ifd0 < 8 || !r.u16(ifd0, count)) return 1;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::size_t e = std::size_t(ifd0) + 2 + std::size_t(i) * 12;
+    std::uint32_t tag = 0, type = 0, cnt = 0, value = 0;
+    if (!r.u16(e, tag) || !r.u16(e + 2, type) || !r.u32(e + 4, cnt)) return 1;  // entry runs off the end
+    if (tag != tag_orientation) continue;
+    if (cnt < 1) return 1;
+    // The value fits in the entry's 4-byte value field (left-justified), so no offset to follow.
+    if (type == type_short) {
+      if (!r.u16(e + 8, value)) return 1;
+    } else if (type == type_long) {  // not what the standard says, but seen in the wild
+      if (!r.u32(e + 8, value)) return 1;
+    } else {
+      return 1;
+    }
+    return value >= 1 && value <= 8 ? int(value) : 1;
+  }
+  return 1;
+}
+
+int jpeg_exif_orientation(std::span<const std::byte> jpeg) noexcept {
+  const auto* d = reinterpret_cast<const unsigned char*>(jpeg.data());
+  const std::size_t n = jpeg.size();
+  if (n < 4 || d[0] != 0xFF || d[1] != 0xD8) return 1;
+  std::size_t off = 2;
+  while (off + 4 <= n) {
+    if (d[off] != 0xFF) return 1;  // not at a marker: give up (libjpeg judges the file)
+    const unsigned char marker = d[off + 1];
+    if (marker == 0xFF) {  // fill byte
+      ++off;
+      continue;
+    }
+    if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {  // no length
+      off += 2;
+      continue;
+    }
+    if (marker == 0xDA || marker == 0xD9) return 1;  // start of scan / end of image: no EXIF
+    const std::size_t len = std::size_t(d[off + 2]) << 8 | d[off + 3];  // includes the 2 length bytes
+    if (len < 2 || len > n - off - 2) return 1;
+    const unsigned char* seg = d + off + 4;
+    const std::size_t seg_len = len - 2;
+    if (marker == 0xE1 && seg_len >= 6 && std::memcmp(seg, "Exif\0\0", 6) == 0)
+      return exif_orientation_from_tiff(
+          std::span<const std::byte>(reinterpret_cast<const std::byte*>(seg + 6), seg_len - 6));
+    off += 2 + len;
+  }
+  return 1;
+}
+
+template <class T>
+std::vector<T> orient(const std::vector<T>& src, int w, int h, int o) {
+  if (o < 2 || o > 8) return src;
+  const auto [ow, oh] = oriented_size(w, h, o);
+  std::vector<T> dst(src.size());
+  const std::size_t W = std::size_t(w), H = std::size_t(h);
+  for (std::size_t y = 0; y < std::size_t(oh); ++y) {
+    for (std::size_t x = 0; x < std::size_t(ow); ++x) {
+      // (sx, sy): where display pixel (x, y) is stored in the file.
+      std::size_t sx = x, sy = y;
+      switch (o) {
+        case 2: sx = W - 1 - x; sy = y; break;            // mirror horizontally
+        case 3: sx = W - 1 - x; sy = H - 1 - y; break;    // rotate 180
+        case 4: sx = x; sy = H - 1 - y; break;            // mirror vertically
+        case 5: sx = y; sy = x; break;                    // transpose
+        case 6: sx = y; sy = H - 1 - x; break;            // rotate 90 clockwise
+        case 7: sx = W - 1 - y; sy = H - 1 - x; break;    // transverse
+        case 8: sx = W - 1 - y; sy = x; break;            // rotate 90 counter-clockwise
+        default: break;
+      }
+      std::memcpy(&dst[(y * std::size_t(ow) + x) * 4], &src[(sy * W + sx) * 4], 4 * sizeof(T));
+    }
+  }
+  return dst;
+}
+
+template std::vector<std::uint8_t> orient(const std::vector<std::uint8_t>&, int, int, int);
+template std::vector<std::uint16_t> orient(const std::vector<std::uint16_t>&, int, int, int);
+
+}  // namespace imagecuda::io::codec

@@ -1,1 +1,0 @@
-// temporary: replaced by the codec implementation
