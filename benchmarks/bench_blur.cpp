@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// @file bench_blur.cpp  gaussian_blur and box_blur at 4K float32 (bytes = one read + one write).
+/// @file bench_blur.cpp  gaussian_blur, box_blur, sharpen, sobel, emboss at 4K float32 (bytes = one read + one write).
 #include <memory>
 
 #include "harness.hpp"
@@ -30,6 +30,9 @@ void blur_cases(std::vector<bench::Case>& cases) {
     cases.push_back({"filter", fmt::format("box_blur r={} 4K", r), bytes,
                      [=](Stream st) { filter::box_blur(*src, *dst, {.radius = r}, {st, ws.get()}); }});
   }
+  cases.push_back({"filter", "sharpen 4K", bytes, [=](Stream st) { filter::sharpen(*src, *dst, {}, {st, ws.get()}); }});
+  cases.push_back({"filter", "sobel 4K", bytes, [=](Stream st) { filter::sobel(*src, *dst, {st, ws.get()}); }});
+  cases.push_back({"filter", "emboss 4K", bytes, [=](Stream st) { filter::emboss(*src, *dst, {}, {st, ws.get()}); }});
 }
 IMAGECUDA_BENCH("blur", blur_cases);
 }  // namespace

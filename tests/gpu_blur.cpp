@@ -54,3 +54,14 @@ TEST_CASE("gpu: blur with a workspace allocates nothing", "[gpu][blur]") {
   s.synchronize();
   CHECK(memory_stats(gpu).allocations == before.allocations);
 }
+
+TEST_CASE("gpu: sharpen, sobel, emboss match the CPU backend", "[gpu][stencil]") {
+  CHECK(test::gpu_vs_cpu(1000, 700, 1, 31, [](std::vector<ImageF32>& in, Device) {
+          return filter::sharpen(in[0], {.strength = 0.8f});
+        }) <= 1e-5f);
+  CHECK(test::gpu_vs_cpu(1000, 700, 1, 32, [](std::vector<ImageF32>& in, Device) { return filter::sobel(in[0]); }) <= 1e-5f);
+  CHECK(test::gpu_vs_cpu(1000, 700, 1, 33, [](std::vector<ImageF32>& in, Device) {
+          filter::emboss(in[0], in[0], {.strength = 2.f});
+          return std::move(in[0]);
+        }) <= 1e-5f);
+}

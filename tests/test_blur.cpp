@@ -208,3 +208,67 @@ TEST_CASE("gaussian_blur: 1xN and Nx1 images", "[blur]") {
     }
   }
 }
+
+namespace {
+/// The reference formulas of sharpen/sobel/emboss on an opaque image, straight from PYIMAGECUDA.md.
+float4 px_at(const std::vector<float4>& v, int w, int h, int x, int y) {
+  return v[std::size_t(std::clamp(y, 0, h - 1)) * std::size_t(w) + std::size_t(std::clamp(x, 0, w - 1))];
+}
+}  // namespace
+
+TEST_CASE("sharpen, sobel, emboss: the reference's kernels on opaque images", "[stencil]") {
+  const int w = 23, h = 17;
+  const auto px = opaque(test::random_f32(w, h, 21));
+  ImageF32 src = test::make_f32(w, h, px, cpu);
+  const auto sh = io::download(filter::sharpen(src, {.strength = 0.7f}));
+  const auto so = io::download(filter::sobel(src));
+  const auto em = io::download(filter::emboss(src, {.strength = 1.5f}));
+  float e_sh = 0, e_so = 0, e_em = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const std::size_t i = std::size_t(y) * w + std::size_t(x);
+      const float4 c = px[i];
+      // sharpen: neighbours outside are omitted
+      float n[3] = {0, 0, 0};
+      const int dx[4] = {-1, 1, 0, 0}, dy[4] = {0, 0, -1, 1};
+      for (int k = 0; k < 4; ++k) {
+        const int xx = x + dx[k], yy = y + dy[k];
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+        const float4 q = px[std::size_t(yy) * w + std::size_t(xx)];
+        n[0] += q.x; n[1] += q.y; n[2] += q.z;
+      }
+      const float s = 0.7f;
+      const float r = std::clamp((1 + 4 * s) * c.x - s * n[0], 0.f, 1.f);
+      e_sh = std::max({e_sh, std::fabs(sh[i].x - r), std::fabs(sh[i].w - c.w)});
+      // sobel (red channel) and emboss (green channel), clamp-to-edge
+      auto P = [&](int ox, int oy) { return px_at(px, w, h, x + ox, y + oy); };
+      const float gx = -P(-1, -1).x + P(1, -1).x - 2 * P(-1, 0).x + 2 * P(1, 0).x - P(-1, 1).x + P(1, 1).x;
+      const float gy = -P(-1, -1).x - 2 * P(0, -1).x - P(1, -1).x + P(-1, 1).x + 2 * P(0, 1).x + P(1, 1).x;
+      e_so = std::max({e_so, std::fabs(so[i].x - std::sqrt(gx * gx + gy * gy)), std::fabs(so[i].w - 1.f)});
+      const float sum = -2 * P(-1, -1).y - P(0, -1).y - P(-1, 0).y + P(0, 0).y + P(1, 0).y + P(0, 1).y + 2 * P(1, 1).y;
+      e_em = std::max({e_em, std::fabs(em[i].y - (sum * 1.5f + 0.5f)), std::fabs(em[i].w - 1.f)});
+    }
+  CHECK(e_sh <= 2e-6f);
+  CHECK(e_so <= 2e-6f);
+  CHECK(e_em <= 2e-6f);
+  // in place equals out of place; early-outs copy; bad strengths
+  ImageF32 a = test::make_f32(w, h, px, cpu);
+  filter::sharpen(a, a, {.strength = 0.7f});
+  CHECK(test::max_abs_diff(io::download(a), sh) == 0.f);
+  CHECK(test::max_abs_diff(io::download(filter::emboss(src, {.strength = 0.f})), px) == 0.f);
+  const auto before = memory_stats(cpu);
+  REQUIRE_IMAGECUDA_ERROR(filter::sharpen(src, {.strength = -1.f}), ErrorCode::invalid_argument,
+                          "filter::sharpen: strength must be >= 0, got -1");
+  REQUIRE_IMAGECUDA_ERROR(filter::emboss(src, {.strength = INFINITY}), ErrorCode::invalid_argument,
+                          "filter::emboss: strength must be finite");
+  CHECK(memory_stats(cpu).allocations == before.allocations);
+}
+
+TEST_CASE("sharpen: a transparent neighbour does not darken an opaque edge", "[stencil]") {
+  std::vector<float4> px = {float4{0, 0, 0, 0}, float4{0.5f, 0.5f, 0.5f, 1}, float4{0.5f, 0.5f, 0.5f, 1}};
+  ImageF32 src = test::make_f32(3, 1, px, cpu);
+  const auto out = io::download(filter::sharpen(src, {.strength = 1.f}));
+  // premultiplied: the transparent neighbour contributes 0, like an omitted one would in the reference
+  CHECK(out[1].x == Approx(std::clamp(5 * 0.5f - 0.5f, 0.f, 1.f)));
+  CHECK(out[0].w == 0.f);
+}

@@ -14,7 +14,7 @@
 #include "core/workspace.hpp"
 #include "adjust.hpp"
 #include "blend.hpp"
-#include "blur.hpp"
+#include "neighbourhood.hpp"
 #include "effect.hpp"
 #include "fill.hpp"
 #include "filter.hpp"

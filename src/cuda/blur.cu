@@ -153,12 +153,13 @@ void set_smem(K kernel, std::size_t bytes) {
 
 }  // namespace
 
-void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const BlurPlan& plan, cudaStream_t s) {
+void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const BlurPlan& plan, bool aliased,
+          cudaStream_t s) {
   const int W = src.width, H = src.height;
   const char* op = "filter::gaussian_blur";
   if (plan.method == BlurPlan::direct && plan.radius <= fused_max_radius) {
     Pitched<const float4> in = src;
-    if (src.data == dst.data) {  // in place: the tiles read halos that other blocks write
+    if (aliased) {  // in place: the tiles read halos that other blocks write
       IMAGECUDA_CUDA_TRY(cudaMemcpy2DAsync(temp, std::size_t(W) * sizeof(float4), src.data, src.pitch,
                                            std::size_t(W) * sizeof(float4), H, cudaMemcpyDeviceToDevice, s),
                          op);

@@ -137,8 +137,9 @@ BlurPlan plan_gaussian(int radius, float sigma, double max_error, double* error_
 BlurPlan plan_box(int radius);
 
 namespace cuda {
-/// src -> dst (same size, may alias); `temp` holds w*h float4 (cosine and two-pass direct).
-void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const BlurPlan& plan, cudaStream_t stream);
+/// src -> dst (same size; `aliased` when they overlap); `temp` holds w*h float4.
+void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const BlurPlan& plan, bool aliased,
+          cudaStream_t stream);
 }  // namespace cuda
 namespace host {
 void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const BlurPlan& plan);
