@@ -2,8 +2,8 @@
 /// @file exif.cpp  A small, bounded EXIF reader (orientation only) and the 8 orientation transforms.
 ///
 /// Untrusted input: every read is checked against the block; only IFD0 is read (no IFD chains,
-/// no recursion, at most 65535 twelve-byte entries bounded by the block size); anything odd
-/// means "no orientation" (1). Nothing here allocates except orient(), nothing throws except
+/// no recursion; its table of at most 65535 twelve-byte entries must fit in the block); anything
+/// odd means "no orientation" (1). Nothing here allocates except orient(), nothing throws except
 /// orient()'s allocation.
 #include <cstring>
 
@@ -52,10 +52,11 @@ int exif_orientation_from_tiff(std::span<const std::byte> tiff) noexcept {
   std::uint32_t magic = 0, ifd0 = 0, count = 0;
   if (!r.u16(2, magic) || magic != 42) return 1;
   if (!r.u32(4, ifd0) || ifd0 < 8 || !r.u16(ifd0, count)) return 1;
+  if (std::size_t(count) * 12 > n - ifd0 - 2) return 1;  // the IFD0 table must fit in the block
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::size_t e = std::size_t(ifd0) + 2 + std::size_t(i) * 12;
     std::uint32_t tag = 0, type = 0, cnt = 0, value = 0;
-    if (!r.u16(e, tag) || !r.u16(e + 2, type) || !r.u32(e + 4, cnt)) return 1;  // entry runs off the end
+    if (!r.u16(e, tag) || !r.u16(e + 2, type) || !r.u32(e + 4, cnt)) return 1;
     if (tag != tag_orientation) continue;
     if (cnt < 1) return 1;
     // The value fits in the entry's 4-byte value field (left-justified), so no offset to follow.

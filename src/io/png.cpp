@@ -209,6 +209,11 @@ HostImage png_decode(std::span<const std::byte> bytes, const Origin& o, const Lo
   // like PyImageCUDA, does no colour management.
   r = spng_decode_image(ctx.get(), out, len, fmt, SPNG_DECODE_TRNS);
   if (r != 0) spng_fail(o, r, "decoding the image");
+  // Read on to IEND: this checks the CRC of the last IDAT chunk (libspng verifies a chunk's CRC
+  // when it reads the next header) and the chunks after the image, and catches a file cut
+  // after its pixel data.
+  r = spng_decode_chunks(ctx.get());
+  if (r != 0) spng_fail(o, r, "reading chunks after the image data");
 
   if (p.autorotate && scan.orientation != 1) {
     if (sixteen)
