@@ -16,7 +16,7 @@
 namespace imagecuda::detail {
 namespace {
 
-constexpr int direct_only_below = 25;  // radii below this always use the (fused) direct method
+constexpr int direct_only_below = 13;  // radii below this always use the fused direct method (tuned on an H100)
 
 /// Solves the K x K system M a = b (Gaussian elimination with partial pivoting). False if singular.
 bool solve(std::vector<double>& M, std::vector<double>& b, int K) {

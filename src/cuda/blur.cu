@@ -20,10 +20,13 @@ namespace {
 constexpr int fused_w = 32, fused_h = 64, fused_chunk = 32, fused_threads = 256;
 constexpr int fused_max_radius = 24;
 
-__global__ void __launch_bounds__(fused_threads) blur_fused(Pitched<const float4> src, Pitched<float4> dst,
-                                                            BlurPlan plan) {
+// RC > 0: the radius as a compile-time constant (loops fully unrolled, weights in registers);
+// RC == 0: the radius from the plan.
+template <int RC>
+__global__ void __launch_bounds__(fused_threads)
+    blur_fused(Pitched<const float4> src, Pitched<float4> dst, const __grid_constant__ BlurPlan plan) {
   extern __shared__ float4 smem[];
-  const int R = plan.radius;
+  const int R = RC > 0 ? RC : plan.radius;
   const int in_w = fused_w + 2 * R;
   const int rows = fused_h + 2 * R;
   float4* hbuf = smem;                  // rows x fused_w
@@ -47,6 +50,7 @@ __global__ void __launch_bounds__(fused_threads) blur_fused(Pitched<const float4
       if (r < nrows) {
         const float4* line = stage + r * in_w + xo;  // line[R + o + j] = input at output o, offset j
         float4 acc[4] = {};
+#pragma unroll(RC > 0 ? 2 * RC + 4 : 1)
         for (int j = 0; j < 2 * R + 4; ++j) {
           const float4 v = line[j];
 #pragma unroll
@@ -66,6 +70,7 @@ __global__ void __launch_bounds__(fused_threads) blur_fused(Pitched<const float4
   const int col = t & 31;
   const int yo = (t >> 5) * 8;  // 8 adjacent outputs
   float4 acc[8] = {};
+#pragma unroll(RC > 0 ? 2 * RC + 8 : 1)
   for (int j = 0; j < 2 * R + 8; ++j) {
     const float4 v = hbuf[(yo + j) * fused_w + col];
 #pragma unroll
@@ -88,14 +93,14 @@ __global__ void __launch_bounds__(fused_threads) blur_fused(Pitched<const float4
 // ---------------------------------------------------------------------------------------------
 // Two-pass direct (any radius): horizontal into premultiplied temp, vertical into dst.
 // ---------------------------------------------------------------------------------------------
-__global__ void blur_direct_h(Pitched<const float4> src, Pitched<float4> tmp, BlurPlan plan) {
+__global__ void blur_direct_h(Pitched<const float4> src, Pitched<float4> tmp, const __grid_constant__ BlurPlan plan) {
   const int x = blockIdx.x * 32 + threadIdx.x, y = blockIdx.y * 8 + threadIdx.y;
   if (x >= src.width || y >= src.height) return;
   const float4* row = src.row(y);
   const int last = src.width - 1;
   tmp.row(y)[x] = direct_sum(plan, [&](int i) { return premultiply(row[clampi(x + i, 0, last)]); });
 }
-__global__ void blur_direct_v(Pitched<const float4> tmp, Pitched<float4> dst, BlurPlan plan) {
+__global__ void blur_direct_v(Pitched<const float4> tmp, Pitched<float4> dst, const __grid_constant__ BlurPlan plan) {
   const int x = blockIdx.x * 32 + threadIdx.x, y = blockIdx.y * 8 + threadIdx.y;
   if (x >= tmp.width || y >= tmp.height) return;
   const int last = tmp.height - 1;
@@ -109,8 +114,9 @@ __global__ void blur_direct_v(Pitched<const float4> tmp, Pitched<float4> dst, Bl
 // ---------------------------------------------------------------------------------------------
 constexpr int cos_warps = 4;
 
-template <bool Premul, bool Unpremul>
-__global__ void __launch_bounds__(32 * cos_warps) blur_cosine(Pitched<const float4> in, Pitched<float4> out, BlurPlan plan) {
+template <int K, bool Premul, bool Unpremul>
+__global__ void __launch_bounds__(32 * cos_warps)
+    blur_cosine(Pitched<const float4> in, Pitched<float4> out, const __grid_constant__ BlurPlan plan) {
   extern __shared__ float4 tiles[];  // cos_warps x 32 x 33
   const int lane = threadIdx.x, warp = threadIdx.y;
   float4* tile = tiles + warp * 32 * 33;
@@ -124,7 +130,7 @@ __global__ void __launch_bounds__(32 * cos_warps) blur_cosine(Pitched<const floa
     const float4 v = in.row(clampi(m, 0, N - 1))[x];
     return Premul ? premultiply(v) : v;
   };
-  CosineWalker wk;
+  CosineWalker<K> wk;
   wk.init(plan, [&](int i) { return load(n0 + i); });
   const int R = plan.radius;
   for (int nb = n0; nb < n1; nb += 32) {
@@ -168,8 +174,26 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
     const int R = plan.radius;
     const std::size_t bytes =
         (std::size_t(fused_h + 2 * R) * fused_w + std::size_t(fused_chunk) * (fused_w + 2 * R)) * sizeof(float4);
-    set_smem(blur_fused, bytes);
-    blur_fused<<<dim3((W + fused_w - 1) / fused_w, (H + fused_h - 1) / fused_h), fused_threads, bytes, s>>>(in, dst, plan);
+    const dim3 grid((W + fused_w - 1) / fused_w, (H + fused_h - 1) / fused_h);
+    auto launch = [&](auto kernel) {
+      set_smem(kernel, bytes);
+      kernel<<<grid, fused_threads, bytes, s>>>(in, dst, plan);
+    };
+    switch (R) {
+      case 1: launch(blur_fused<1>); break;
+      case 2: launch(blur_fused<2>); break;
+      case 3: launch(blur_fused<3>); break;
+      case 4: launch(blur_fused<4>); break;
+      case 5: launch(blur_fused<5>); break;
+      case 6: launch(blur_fused<6>); break;
+      case 7: launch(blur_fused<7>); break;
+      case 8: launch(blur_fused<8>); break;
+      case 9: launch(blur_fused<9>); break;
+      case 10: launch(blur_fused<10>); break;
+      case 11: launch(blur_fused<11>); break;
+      case 12: launch(blur_fused<12>); break;
+      default: launch(blur_fused<0>); break;
+    }
     return check(op);
   }
   if (plan.method == BlurPlan::direct) {
@@ -182,16 +206,24 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
   }
   // cosine: src (H x W) -> temp (W x H, transposed) -> dst (H x W)
   const std::size_t bytes = std::size_t(cos_warps) * 32 * 33 * sizeof(float4);
-  set_smem(blur_cosine<true, false>, bytes);
-  set_smem(blur_cosine<false, true>, bytes);
   Pitched<float4> tmp{temp, std::size_t(H) * sizeof(float4), H, W};
+  const Pitched<const float4> mid{temp, tmp.pitch, H, W};
   const int seg_per_block = cos_warps * blur_segment;
-  blur_cosine<true, false><<<dim3((W + 31) / 32, (H + seg_per_block - 1) / seg_per_block), dim3(32, cos_warps), bytes, s>>>(
-      src, tmp, plan);
-  check(op);
-  blur_cosine<false, true><<<dim3((H + 31) / 32, (W + seg_per_block - 1) / seg_per_block), dim3(32, cos_warps), bytes, s>>>(
-      Pitched<const float4>{temp, tmp.pitch, H, W}, dst, plan);
-  check(op);
+  const dim3 block(32, cos_warps);
+  const dim3 grid1((W + 31) / 32, (H + seg_per_block - 1) / seg_per_block);
+  const dim3 grid2((H + 31) / 32, (W + seg_per_block - 1) / seg_per_block);
+  auto run = [&](auto first, auto second) {
+    set_smem(first, bytes);
+    set_smem(second, bytes);
+    first<<<grid1, block, bytes, s>>>(src, tmp, plan);
+    check(op);
+    second<<<grid2, block, bytes, s>>>(mid, dst, plan);
+    check(op);
+  };
+  if (plan.terms == 1)
+    run(blur_cosine<1, true, false>, blur_cosine<1, false, true>);
+  else
+    run(blur_cosine<blur_max_terms, true, false>, blur_cosine<blur_max_terms, false, true>);
 }
 
 }  // namespace imagecuda::detail::cuda

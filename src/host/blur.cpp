@@ -13,14 +13,14 @@ namespace {
 
 /// One cosine pass: walks the columns of `in` (segments of blur_segment samples, like the
 /// GPU) and writes the result transposed into `out`. Columns are taken 16 at a time.
-template <bool Premul, bool Unpremul>
+template <int K, bool Premul, bool Unpremul>
 void cosine_pass(Pitched<const float4> in, Pitched<float4> out, const BlurPlan& plan) {
   constexpr int group = 16;
   const int W = in.width, N = in.height, R = plan.radius;
   const int groups = (W + group - 1) / group;
   const int segments = (N + blur_segment - 1) / blur_segment;
   parallel_rows(groups * segments, std::size_t(group) * blur_segment * 8, [&](int u0, int u1) {
-    std::vector<CosineWalker> walkers(group);
+    std::vector<CosineWalker<K>> walkers(group);
     for (int u = u0; u < u1; ++u) {
       const int g = u % groups, seg = u / groups;
       const int xa = g * group, xb = std::min(W, xa + group);
@@ -32,7 +32,7 @@ void cosine_pass(Pitched<const float4> in, Pitched<float4> out, const BlurPlan& 
       for (int x = xa; x < xb; ++x) walkers[std::size_t(x - xa)].init(plan, [&](int i) { return load(x, n0 + i); });
       for (int n = n0; n < n1; ++n) {
         for (int x = xa; x < xb; ++x) {
-          CosineWalker& wk = walkers[std::size_t(x - xa)];
+          CosineWalker<K>& wk = walkers[std::size_t(x - xa)];
           const float4 v = wk.value(plan);
           out.row(x)[n] = Unpremul ? unpremultiply(v) : v;
           if (n + 1 < n1) wk.step(plan, load(x, n - R), load(x, n + R + 1));
@@ -63,8 +63,14 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
     return;
   }
   Pitched<float4> tmp{temp, std::size_t(H) * sizeof(float4), H, W};
-  cosine_pass<true, false>(src, tmp, plan);
-  cosine_pass<false, true>(Pitched<const float4>{temp, tmp.pitch, H, W}, dst, plan);
+  const Pitched<const float4> mid{temp, tmp.pitch, H, W};
+  if (plan.terms == 1) {
+    cosine_pass<1, true, false>(src, tmp, plan);
+    cosine_pass<1, false, true>(mid, dst, plan);
+  } else {
+    cosine_pass<blur_max_terms, true, false>(src, tmp, plan);
+    cosine_pass<blur_max_terms, false, true>(mid, dst, plan);
+  }
 }
 
 }  // namespace imagecuda::detail::host

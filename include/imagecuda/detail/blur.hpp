@@ -65,35 +65,52 @@ IMAGECUDA_HD float4 direct_sum(const BlurPlan& plan, const At& at) {
   return acc;
 }
 
-/// The sliding cosine-series window of one line, for four channels.
+/// The sliding cosine-series window of one line, for four channels, with K terms known at
+/// compile time (so that the state lives in registers): K = 1 for box blurs, 6 for gaussians.
+template <int K>
 struct CosineWalker {
-  float4 re[blur_max_terms];
-  float4 im[blur_max_terms];
+  float4 re[K];
+  float4 im[K];
+
+  IMAGECUDA_HD static float2 make_f2(float x, float y) {
+    float2 v;
+    v.x = x;
+    v.y = y;
+    return v;
+  }
+  IMAGECUDA_HD static float2 cmul(float2 a, float2 b) { return make_f2(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
 
   /// Z_k = sum_{i=-R..R} x[n+i] e^{j w_k i}; `at(i)` returns x[n+i] (clamped, premultiplied).
   /// The phase is recomputed exactly every 32 taps so that no rounding accumulates.
   template <class At>
   IMAGECUDA_HD void init(const BlurPlan& plan, const At& at) {
-    const int K = plan.terms;
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
     for (int k = 0; k < K; ++k) {
       re[k] = make4(0.f, 0.f, 0.f, 0.f);
       im[k] = make4(0.f, 0.f, 0.f, 0.f);
     }
     const int R = plan.radius;
     for (int i0 = -R; i0 <= R; i0 += 32) {
-      float2 ph[blur_max_terms], st[blur_max_terms];
+      float2 ph[K];
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
       for (int k = 0; k < K; ++k) {
         const float a = plan.omega[k] * float(i0);
         ph[k] = make_f2(cosf(a), sinf(a));
-        st[k] = make_f2(plan.rot[k].x, -plan.rot[k].y);  // e^{+jw}
       }
       const int i1 = i0 + 32 <= R + 1 ? i0 + 32 : R + 1;
       for (int i = i0; i < i1; ++i) {
         const float4 v = at(i);
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
         for (int k = 0; k < K; ++k) {
           fma4(re[k], v, ph[k].x);
           fma4(im[k], v, ph[k].y);
-          ph[k] = cmul(ph[k], st[k]);
+          ph[k] = cmul(ph[k], make_f2(plan.rot[k].x, -plan.rot[k].y));  // times e^{+jw}
         }
       }
     }
@@ -101,10 +118,12 @@ struct CosineWalker {
 
   /// Slides the window one sample on: `out` = x[n-R] leaves, `in` = x[n+R+1] enters.
   IMAGECUDA_HD void step(const BlurPlan& plan, float4 out, float4 in) {
-    for (int k = 0; k < plan.terms; ++k) {
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+    for (int k = 0; k < K; ++k) {
       const float2 l = plan.leave[k], e = plan.enter[k], r = plan.rot[k];
-      // t = Z - out*l + in*e
-      float4 tr = re[k], ti = im[k];
+      float4 tr = re[k], ti = im[k];  // t = Z - out*l + in*e
       fma4(tr, out, -l.x);
       fma4(ti, out, -l.y);
       fma4(tr, in, e.x);
@@ -117,17 +136,12 @@ struct CosineWalker {
 
   IMAGECUDA_HD float4 value(const BlurPlan& plan) const {
     float4 acc = make4(0.f, 0.f, 0.f, 0.f);
-    for (int k = 0; k < plan.terms; ++k) fma4(acc, re[k], plan.coef[k]);
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+    for (int k = 0; k < K; ++k) fma4(acc, re[k], plan.coef[k]);
     return acc;
   }
-
-  IMAGECUDA_HD static float2 make_f2(float x, float y) {
-    float2 v;
-    v.x = x;
-    v.y = y;
-    return v;
-  }
-  IMAGECUDA_HD static float2 cmul(float2 a, float2 b) { return make_f2(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x); }
 };
 
 /// Host: plans a gaussian (sigma > 0) or box (sigma <= 0 with box = true) blur of `radius`.
