@@ -324,3 +324,22 @@ TEST_CASE("adjust: errors", "[adjust][errors]") {
   // a failed call changes nothing
   CHECK(same_bits(io::download(img), before));
 }
+
+TEST_CASE("adjust: the documentation's example", "[adjust][docs]") {
+  ImageF32 img = test::make_f32(64, 32, test::random_f32(64, 32, 8), cpu);
+  ImageF32 ref = test::make_f32(64, 32, test::random_f32(64, 32, 8), cpu);
+  // example-begin adjust-chain
+  // One op, one pass over memory:
+  adjust::brightness(img, 0.1f);
+  // Several ops, still one pass (one read and one write of each pixel, one kernel):
+  adjust::chain(img, {adjust::contrast(1.2f), adjust::saturation(1.3f), adjust::hue(-15.f)});
+  // On a part of the image only (a zero-copy view):
+  adjust::vibrance(img.crop_view(0, 0, 32, 32), 0.5f);
+  // example-end
+  adjust::brightness(ref, 0.1f);
+  adjust::contrast(ref, 1.2f);
+  adjust::saturation(ref, 1.3f);
+  adjust::hue(ref, -15.f);
+  adjust::vibrance(ref.crop_view(0, 0, 32, 32), 0.5f);
+  CHECK(test::max_abs_diff(io::download(img), io::download(ref)) <= 1e-6f);
+}

@@ -493,3 +493,22 @@ TEST_CASE("blend: errors", "[blend][errors]") {
 
   CHECK(test::max_abs_diff(io::download(base), before) == 0.f);
 }
+
+TEST_CASE("blend: the documentation's example", "[blend][docs]") {
+  ImageF32 photo = test::make_f32(64, 48, test::random_f32(64, 48, 1), cpu);
+  const ImageF32 logo = test::make_f32(16, 8, test::random_f32(16, 8, 2), cpu);
+  const ImageF32 texture = test::make_f32(64, 48, test::random_f32(64, 48, 3), cpu);
+  const ImageF32 shape = test::make_f32(64, 48, test::random_f32(64, 48, 4), cpu);
+  // example-begin blend
+  // A watermark 10 px in from the bottom-right corner, at 80 % opacity:
+  blend::normal(photo, logo,
+                {.anchor = blend::Anchor::bottom_right, .offset_x = -10, .offset_y = -10, .opacity = 0.8f});
+  // A texture multiplied over the whole picture:
+  blend::multiply(photo, texture);
+  // Any W3C mode through composite:
+  blend::composite(photo, texture, blend::Mode::color_dodge, {.opacity = 0.3f});
+  // Cut the picture out with the alpha of a shape:
+  blend::mask(photo, shape, {.mode = blend::MaskMode::alpha});
+  // example-end
+  CHECK(io::download(photo).size() == 64u * 48u);
+}
