@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// GPU: every adjust op and the chain, compared with the CPU backend on random 1000x700 inputs.
+#include <algorithm>
+#include <functional>
 #include <vector>
 
 #include "helpers.hpp"

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// GPU: every blend mode and the mask, compared with the CPU backend on random 1000x700 inputs.
+#include <functional>
 #include <vector>
 
 #include "helpers.hpp"

@@ -118,8 +118,6 @@ IMAGECUDA_HD inline float blend_channel(float cb, float cs) {
     return 0.f;  // non-separable modes are handled in blend_rgb
 }
 
-inline constexpr bool is_separable(blend::Mode m) { return int(m) < int(blend::Mode::hue); }
-
 /// B(Cb, Cs) on the colour.
 template <blend::Mode M>
 IMAGECUDA_HD inline Rgb blend_rgb(Rgb cb, Rgb cs) {
