@@ -1,8 +1,26 @@
 // SPDX-License-Identifier: MIT
-/// @file fill.cpp  CPU launchers of the fill module.
+/// @file fill.cpp  CPU launchers of the fill module (the formulas live in detail/fill.hpp).
+// The functors must not be contracted into FMAs beyond their explicit fp::fma calls, or the CPU
+// backend would differ from the CUDA one in the last bit (g++ contracts across inlined calls in
+// C++ whenever the target has FMA: aarch64, x86-64 with -mfma); so is clang, for safety.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include "imagecuda/detail/fill.hpp"
 #include "parallel.hpp"
 
 namespace imagecuda::detail::host {
 void fill_color(Pitched<float4> dst, FillColor f) { generate(dst, f); }
+void fill_gradient(Pitched<float4> dst, FillGradient f) { generate(dst, f); }
+void fill_checkerboard(Pitched<float4> dst, FillCheckerboard f) { generate(dst, f); }
+void fill_grid(Pitched<float4> dst, FillGrid f) { generate(dst, f); }
+void fill_stripes(Pitched<float4> dst, FillStripes f) { generate(dst, f); }
+void fill_dots(Pitched<float4> dst, FillDots f) { generate(dst, f); }
+void fill_circle(Pitched<float4> dst, FillCircle f) { generate(dst, f); }
+void fill_noise(Pitched<float4> dst, FillNoise f) { generate(dst, f); }
+void fill_perlin(Pitched<float4> dst, const FillPerlin& f) { generate(dst, f); }
+void fill_ngon(Pitched<float4> dst, FillNgon f) { generate(dst, f); }
 }  // namespace imagecuda::detail::host
