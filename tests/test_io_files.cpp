@@ -1203,3 +1203,31 @@ TEST_CASE("io::probe: header facts without decoding", "[io]") {
   CHECK((info.width == 30 && info.height == 20 && info.channels == 4));
   REQUIRE_IMAGECUDA_ERROR(io::load(head, on_cpu), ErrorCode::decode, "PNG");
 }
+
+TEST_CASE("io: the docs example (save, probe, load, a reused destination)", "[io]") {
+  const fs::path dir = temp_dir();
+  ImageF32 card(320, 200, cpu);
+  fill::color(card, hex("#3366cc"));
+  fill::color(card.crop_view(0, 0, 160, 200), rgba(1.f, 0.5f, 0.f, 0.5f));
+  // example-begin io-files
+  io::save(card, dir / "card.png");                       // 8-bit PNG (RGBA; RGB when opaque)
+  io::save(card, dir / "card.jpg", {.quality = 90});      // JPEG: alpha composited over white
+  io::save(card, dir / "card16.png", {.bit_depth = 16});  // 16-bit PNG through libspng
+
+  const io::ImageInfo info = io::probe(dir / "card.jpg");  // header only: 320x200, 3 channels
+  ImageF32 img = io::load(dir / "card16.png", {.device = Device::cpu()});  // a new image
+
+  // A server loop: one destination and one workspace, no allocation per request.
+  ImageF32 dst(1920, 1080, Device::cpu());
+  Workspace ws(io::load_requirements(1920, 1080), Device::cpu());
+  io::load(dir / "card.jpg", dst, {}, {Stream{}, &ws});  // dst becomes 320x200
+  // example-end
+  CHECK(info.width == 320);
+  CHECK(info.channels == 3);
+  CHECK(img.width() == 320);
+  CHECK(dst.width() == 320);
+  CHECK(dst.height() == 200);
+  const auto px = io::download(img);
+  CHECK(std::fabs(px[0].w - 0.5f) < 1e-4f);
+  CHECK(std::fabs(px[200].z - 0.8f) < 1e-4f);  // #3366cc: blue 0xcc = 0.8
+}

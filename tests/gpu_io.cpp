@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+/// GPU: io::load/save/encode on cuda:0 give exactly the CPU backend's pixels and bytes, and a
+/// steady-state load into a destination with a workspace allocates nothing on the device.
+#include <cstring>
+#include <string>
+
+#include "helpers.hpp"
+
+using namespace imagecuda;
+
+namespace {
+
+const Device gpu = Device::cuda(0);
+const Device cpu = Device::cpu();
+using Bytes = std::vector<std::byte>;
+
+/// Inserts APP1 "Exif\0\0" with an IFD0 holding Orientation = o (little-endian TIFF) after SOI.
+Bytes jpeg_with_orientation(const Bytes& jpeg, int o) {
+  const unsigned char tiff[] = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0,
+                                static_cast<unsigned char>(o), 0, 0, 0, 0, 0, 0, 0};
+  std::vector<unsigned char> seg = {0xFF, 0xE1, 0, static_cast<unsigned char>(2 + 6 + sizeof(tiff))};
+  seg.insert(seg.end(), {'E', 'x', 'i', 'f', 0, 0});
+  seg.insert(seg.end(), tiff, tiff + sizeof(tiff));
+  Bytes out = jpeg;
+  Bytes s(seg.size());
+  std::memcpy(s.data(), seg.data(), seg.size());
+  out.insert(out.begin() + 2, s.begin(), s.end());
+  return out;
+}
+
+std::vector<uchar4> smooth_u8(int w, int h) {
+  std::vector<uchar4> v(std::size_t(w) * h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      v[std::size_t(y) * w + x] = uchar4{static_cast<unsigned char>(255 * x / w), static_cast<unsigned char>(255 * y / h),
+                                         static_cast<unsigned char>((x * y) % 256), 255};
+  return v;
+}
+
+/// The test files: 8-bit RGBA PNG, 16-bit PNG, JPEG, JPEG rotated by EXIF.
+std::vector<Bytes> files(int w, int h) {
+  ImageU8 rnd = test::make_u8(w, h, test::random_u8(w, h, 5), cpu);
+  ImageF32 f = test::make_f32(w, h, test::random_f32(w, h, 6), cpu);
+  ImageU8 smooth = test::make_u8(w, h, smooth_u8(w, h), cpu);
+  const Bytes jpg = io::encode(smooth, io::Format::jpeg);
+  return {io::encode(rnd, io::Format::png), io::encode(f, io::Format::png, {.bit_depth = 16}), jpg,
+          jpeg_with_orientation(jpg, 6)};
+}
+
+}  // namespace
+
+TEST_CASE("gpu: io::load on cuda:0 equals the CPU backend exactly", "[gpu][io]") {
+  REQUIRE(test::has_gpu());
+  const int w = 333, h = 217;
+  int k = 0;
+  for (const Bytes& file : files(w, h)) {
+    INFO("file " << k++);
+    ImageF32 g = io::load(file, {.device = gpu});
+    ImageF32 c = io::load(file, {.device = cpu});
+    CHECK(g.device() == gpu);
+    CHECK(g.width() == c.width());
+    CHECK(g.height() == c.height());
+    CHECK(test::max_abs_diff(io::download(g), io::download(c)) == 0.f);
+
+    ImageU8 g8(w * h, 1, gpu), c8(w * h, 1, cpu);
+    io::load(file, g8);
+    io::load(file, c8);
+    CHECK(g8.width() == c8.width());
+    CHECK(test::max_abs_diff(io::download(g8), io::download(c8)) == 0);
+  }
+}
+
+TEST_CASE("gpu: steady-state io::load into dst + workspace allocates nothing on the device", "[gpu][io][memory]") {
+  REQUIRE(test::has_gpu());
+  const int w = 640, h = 480;
+  const auto fs = files(w, h);
+  OwningStream s;
+  Workspace ws(io::load_requirements(w, h), gpu, s);
+  const Exec ex{s, &ws};
+  ImageF32 dst(w, h, gpu, s);
+  ImageU8 dst8(w, h, gpu, s);
+  for (const Bytes& f : fs) io::load(f, dst, {.device = gpu}, ex);  // warm-up
+  s.synchronize();
+  const auto before = memory_stats(gpu);
+  for (int i = 0; i < 20; ++i)
+    for (const Bytes& f : fs) {
+      io::load(f, dst, {.device = gpu}, ex);
+      io::load(f, dst8, {.device = gpu}, ex);
+    }
+  s.synchronize();
+  const auto after = memory_stats(gpu);
+  CHECK(after.allocations == before.allocations);
+  CHECK(after.bytes_in_use == before.bytes_in_use);
+
+  io::load(fs[0], dst, {.device = gpu}, ex);
+  ImageF32 ref = io::load(fs[0], {.device = cpu});
+  CHECK(test::max_abs_diff(io::download(dst, ex), io::download(ref)) == 0.f);
+}
+
+TEST_CASE("gpu: io::encode/save from cuda:0 writes the CPU backend's bytes", "[gpu][io]") {
+  REQUIRE(test::has_gpu());
+  const int w = 301, h = 155;
+  const auto px = test::random_f32(w, h, 8, -0.1f, 1.1f);
+  ImageF32 g = test::make_f32(w, h, px, gpu);
+  ImageF32 c = test::make_f32(w, h, px, cpu);
+  for (auto fmt : {io::Format::png, io::Format::jpeg}) {
+    CHECK(io::encode(g, fmt) == io::encode(c, fmt));
+  }
+  CHECK(io::encode(g, io::Format::png, {.bit_depth = 16}) == io::encode(c, io::Format::png, {.bit_depth = 16}));
+  CHECK(io::encode(g.crop_view(3, 4, 100, 50), io::Format::png) ==
+        io::encode(c.crop_view(3, 4, 100, 50), io::Format::png));
+  ImageU8 gu(w, h, gpu), cu(w, h, cpu);
+  io::convert(g, gu);
+  io::convert(c, cu);
+  CHECK(io::encode(gu, io::Format::png) == io::encode(cu, io::Format::png));
+
+  // With a workspace: no device allocation.
+  OwningStream s;
+  Workspace ws(io::save_requirements(w, h), gpu, s);
+  const Exec ex{s, &ws};
+  (void)io::encode(g, io::Format::png, {}, ex);
+  const auto before = memory_stats(gpu);
+  for (int i = 0; i < 5; ++i) (void)io::encode(g, io::Format::jpeg, {}, ex);
+  CHECK(memory_stats(gpu).allocations == before.allocations);
+}
+
+TEST_CASE("gpu: io::load errors leave a GPU destination untouched", "[gpu][io][errors]") {
+  REQUIRE(test::has_gpu());
+  const auto fs = files(64, 32);
+  ImageF32 dst(16, 16, gpu);
+  fill::color(dst, rgba(0.25f, 0.5f, 0.75f, 1.f));
+  const auto px = io::download(dst);
+  const auto before = memory_stats(gpu);
+  REQUIRE_IMAGECUDA_ERROR(io::load(fs[0], dst), ErrorCode::invalid_argument, "too small for 64x32");
+  Bytes cut(fs[2].begin(), fs[2].begin() + std::ptrdiff_t(fs[2].size() / 2));
+  REQUIRE_IMAGECUDA_ERROR(io::load(cut, dst), ErrorCode::decode, "Premature end of JPEG file");
+  ImageF32 big(64, 32, gpu);
+  Workspace host_ws(io::load_requirements(64, 32), cpu);
+  REQUIRE_IMAGECUDA_ERROR(io::load(fs[0], big, {}, {Stream{}, &host_ws}), ErrorCode::device_mismatch,
+                          "workspace is on cpu");
+  CHECK(big.width() == 64);
+  const auto after = memory_stats(gpu);
+  CHECK(after.bytes_in_use == before.bytes_in_use + 64 * 32 * sizeof(float4));
+  CHECK(dst.width() == 16);
+  CHECK(test::max_abs_diff(io::download(dst), px) == 0.f);
+}
