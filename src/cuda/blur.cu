@@ -12,12 +12,11 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Fused direct: one launch, read once, write once. A block owns a 32 x 64 output tile.
-//   A) 32-row chunks of the (64+2R) x (32+2R) input window are staged in shared memory
-//      (premultiplied); each thread computes 4 adjacent horizontal sums from a register window
-//      and stores them in `hbuf` ((64+2R) x 32).
+//   A) each thread computes 4 adjacent horizontal sums of one input row (premultiplied) from a
+//      register window of global loads and stores them in `hbuf` ((64+2R) x 32, shared).
 //   B) each thread computes 8 vertically adjacent outputs of one column from `hbuf`.
 // ---------------------------------------------------------------------------------------------
-constexpr int fused_w = 32, fused_h = 64, fused_chunk = 32, fused_threads = 256;
+constexpr int fused_w = 32, fused_h = 64, fused_threads = 256;
 constexpr int fused_max_radius = 24;
 
 // RC > 0: the radius as a compile-time constant (loops fully unrolled, weights in registers);
@@ -25,48 +24,36 @@ constexpr int fused_max_radius = 24;
 template <int RC>
 __global__ void __launch_bounds__(fused_threads)
     blur_fused(Pitched<const float4> src, Pitched<float4> dst, const __grid_constant__ BlurPlan plan) {
-  extern __shared__ float4 smem[];
+  extern __shared__ float4 hbuf[];  // (64 + 2R) x 32 horizontal sums, premultiplied
   const int R = RC > 0 ? RC : plan.radius;
-  const int in_w = fused_w + 2 * R;
   const int rows = fused_h + 2 * R;
-  float4* hbuf = smem;                  // rows x fused_w
-  float4* stage = smem + rows * fused_w;  // fused_chunk x in_w
   const int x0 = blockIdx.x * fused_w, y0 = blockIdx.y * fused_h;
   const int W = src.width, H = src.height;
   const int t = threadIdx.x;
 
-  for (int c0 = 0; c0 < rows; c0 += fused_chunk) {
-    const int nrows = min(fused_chunk, rows - c0);
-    for (int i = t; i < nrows * in_w; i += fused_threads) {
-      const int r = i / in_w, c = i - r * in_w;
-      const int gy = clampi(y0 - R + c0 + r, 0, H - 1);
-      const int gx = clampi(x0 - R + c, 0, W - 1);
-      stage[r * in_w + c] = premultiply(src.row(gy)[gx]);
-    }
-    __syncthreads();
-    {
-      const int r = t >> 3;          // 0..31: row of the chunk
-      const int xo = (t & 7) * 4;    // 4 adjacent outputs
-      if (r < nrows) {
-        const float4* line = stage + r * in_w + xo;  // line[R + o + j] = input at output o, offset j
-        float4 acc[4] = {};
+  // A) horizontal: 8 threads per row, 4 adjacent outputs each, straight from global memory
+  //    (independent loads, L1-cached across the row's threads), 32 rows per sweep, no barrier.
+  const int xo = (t & 7) * 4;
+  for (int r = t >> 3; r < rows; r += fused_threads / 8) {
+    const float4* srow = src.row(clampi(y0 - R + r, 0, H - 1));
+    const int gx0 = x0 - R + xo;
+    float4 acc[4] = {};
 #pragma unroll(RC > 0 ? 2 * RC + 4 : 1)
-        for (int j = 0; j < 2 * R + 4; ++j) {
-          const float4 v = line[j];
+    for (int j = 0; j < 2 * R + 4; ++j) {
+      const float4 v = premultiply(srow[clampi(gx0 + j, 0, W - 1)]);
 #pragma unroll
-          for (int o = 0; o < 4; ++o) {
-            const int d = j - R - o;
-            const int ad = d < 0 ? -d : d;
-            if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
-          }
-        }
-#pragma unroll
-        for (int o = 0; o < 4; ++o) hbuf[(c0 + r) * fused_w + xo + o] = acc[o];
+      for (int o = 0; o < 4; ++o) {
+        const int d = j - R - o;
+        const int ad = d < 0 ? -d : d;
+        if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
       }
     }
-    __syncthreads();
+#pragma unroll
+    for (int o = 0; o < 4; ++o) hbuf[r * fused_w + xo + o] = acc[o];
   }
+  __syncthreads();
 
+  // B) vertical: each thread computes 8 adjacent outputs of one column from a register window.
   const int col = t & 31;
   const int yo = (t >> 5) * 8;  // 8 adjacent outputs
   float4 acc[8] = {};
@@ -110,16 +97,17 @@ __global__ void blur_direct_v(Pitched<const float4> tmp, Pitched<float4> dst, co
 // ---------------------------------------------------------------------------------------------
 // Cosine: each warp walks 32 adjacent columns of `in` over one segment of blur_segment
 // samples and writes the result transposed into `out` (out(n, x) = blurred in(x, n)), staging
-// 32 x 32 pixels in shared memory so that both the reads and the writes are coalesced.
+// 16 x 32 pixels in shared memory so that both the reads and the writes are coalesced.
 // ---------------------------------------------------------------------------------------------
 constexpr int cos_warps = 4;
+constexpr int cos_flush = 16;  // steps staged per transposed write (16 x 16 B = 256 B runs)
 
 template <int K, bool Premul, bool Unpremul>
 __global__ void __launch_bounds__(32 * cos_warps)
     blur_cosine(Pitched<const float4> in, Pitched<float4> out, const __grid_constant__ BlurPlan plan) {
-  extern __shared__ float4 tiles[];  // cos_warps x 32 x 33
+  extern __shared__ float4 tiles[];  // cos_warps x cos_flush x 33
   const int lane = threadIdx.x, warp = threadIdx.y;
-  float4* tile = tiles + warp * 32 * 33;
+  float4* tile = tiles + warp * cos_flush * 33;
   const int W = in.width, N = in.height;
   const int x0 = blockIdx.x * 32;
   const int x = min(x0 + lane, W - 1);
@@ -133,13 +121,25 @@ __global__ void __launch_bounds__(32 * cos_warps)
   CosineWalker<K> wk;
   wk.init(plan, [&](int i) { return load(n0 + i); });
   const int R = plan.radius;
-  for (int nb = n0; nb < n1; nb += 32) {
-    const int count = min(32, n1 - nb);
-    for (int s = 0; s < count; ++s) {
-      const int n = nb + s;
-      const float4 v = wk.value(plan);
-      tile[s * 33 + lane] = Unpremul ? unpremultiply(v) : v;
-      if (n + 1 < n1) wk.step(plan, load(n - R), load(n + R + 1));
+  constexpr int depth = 8;  // samples fetched ahead: the loads of a batch are all in flight at once
+  for (int nb = n0; nb < n1; nb += cos_flush) {
+    const int count = min(cos_flush, n1 - nb);
+    for (int s0 = 0; s0 < count; s0 += depth) {
+      float4 leaving[depth], entering[depth];
+#pragma unroll
+      for (int q = 0; q < depth; ++q) {
+        leaving[q] = load(nb + s0 + q - R);
+        entering[q] = load(nb + s0 + q + R + 1);
+      }
+#pragma unroll
+      for (int q = 0; q < depth; ++q) {
+        const int s = s0 + q;
+        if (s < count) {
+          const float4 v = wk.value(plan);
+          tile[s * 33 + lane] = Unpremul ? unpremultiply(v) : v;
+          if (nb + s + 1 < n1) wk.step(plan, leaving[q], entering[q]);
+        }
+      }
     }
     __syncwarp();
     // Transposed write: out row x0+j, columns nb..nb+count-1.
@@ -172,8 +172,7 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
       in = Pitched<const float4>{temp, std::size_t(W) * sizeof(float4), W, H};
     }
     const int R = plan.radius;
-    const std::size_t bytes =
-        (std::size_t(fused_h + 2 * R) * fused_w + std::size_t(fused_chunk) * (fused_w + 2 * R)) * sizeof(float4);
+    const std::size_t bytes = std::size_t(fused_h + 2 * R) * fused_w * sizeof(float4);
     const dim3 grid((W + fused_w - 1) / fused_w, (H + fused_h - 1) / fused_h);
     auto launch = [&](auto kernel) {
       set_smem(kernel, bytes);
@@ -205,7 +204,7 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
     return check(op);
   }
   // cosine: src (H x W) -> temp (W x H, transposed) -> dst (H x W)
-  const std::size_t bytes = std::size_t(cos_warps) * 32 * 33 * sizeof(float4);
+  const std::size_t bytes = std::size_t(cos_warps) * cos_flush * 33 * sizeof(float4);
   Pitched<float4> tmp{temp, std::size_t(H) * sizeof(float4), H, W};
   const Pitched<const float4> mid{temp, tmp.pitch, H, W};
   const int seg_per_block = cos_warps * blur_segment;

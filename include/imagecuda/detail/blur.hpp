@@ -102,6 +102,9 @@ struct CosineWalker {
         ph[k] = make_f2(cosf(a), sinf(a));
       }
       const int i1 = i0 + 32 <= R + 1 ? i0 + 32 : R + 1;
+#if defined(__CUDA_ARCH__)
+#pragma unroll 8
+#endif
       for (int i = i0; i < i1; ++i) {
         const float4 v = at(i);
 #if defined(__CUDA_ARCH__)
