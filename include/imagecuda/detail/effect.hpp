@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 /// @file effect.hpp  Per-pixel formulas of the effect module (PyImageCUDA's src/efffects/*.cu),
 /// and their launchers. Each functor is a work item `f(i, j)` over an index grid that both
-/// backends visit unchanged (`visit_extent` says how large the grid is).
+/// backends visit unchanged (extent_x() x extent_y()).
+///
+/// Every a*b + c whose rounding could move a result across a branch is written as fmaf(a, b, c):
+/// nvcc contracts such sums into FMAs and the host compiler does not, so spelling them out makes
+/// the two backends compute the same bits.
 #pragma once
 
 #include <driver_types.h>
@@ -54,7 +58,7 @@ struct RoundedCorners {
       return;
     }
     const float dx = px - cx, dy = py - cy;
-    const float d = sqrtf(dx * dx + dy * dy) - r;
+    const float d = sqrtf(fmaf(dx, dx, dy * dy)) - r;
     const float t = clamp01(-d);
     img.at(x, y).w *= t * t * (3.f - 2.f * t);
   }
@@ -80,7 +84,7 @@ struct Vignette {
   IMAGECUDA_HD float mix(int x, int y) const {
     const float u = img.width > 1 ? float(x) / float(img.width - 1) * 2.f - 1.f : 0.f;
     const float v = img.height > 1 ? float(y) / float(img.height - 1) * 2.f - 1.f : 0.f;
-    const float d = sqrtf(u * u + v * v);
+    const float d = sqrtf(fmaf(u, u, v * v));
     const float k = d < s0 ? 0.f : (d > s1 ? 1.f : smoothstep(s0, s1, d));
     return k * color.w;
   }
@@ -89,7 +93,7 @@ struct Vignette {
     if (m == 0.f) return;
     float4& p = img.at(x, y);
     const float4 c = p;
-    p = make4(c.x * (1.f - m) + color.x * m, c.y * (1.f - m) + color.y * m, c.z * (1.f - m) + color.z * m, c.w);
+    p = make4(fmaf(c.x, 1.f - m, color.x * m), fmaf(c.y, 1.f - m, color.y * m), fmaf(c.z, 1.f - m, color.z * m), c.w);
   }
 };
 
@@ -120,14 +124,15 @@ struct ChromaKey {
     if (hd > 180.f) hd = 360.f - hd;
     hd /= 180.f;
     const float ds = c.s - key.s, dv = c.v - key.v;
-    const float dist = sqrtf(2.f * hd * hd + 1.f * ds * ds + 0.5f * dv * dv);
+    const float dist = sqrtf(fmaf(2.f * hd, hd, fmaf(ds, ds, 0.5f * dv * dv)));
     if (!(dist < threshold)) return;  // alpha = 1
     const float alpha = smoothness > 0.0001f ? smoothstep(fmaxf(0.f, threshold - smoothness), threshold, dist) : 0.f;
     float r = p.x, g = p.y, b = p.z;
     if (spill > 0.001f && alpha > 0.1f && alpha < 0.9f) {
       const float amt = (1.f - alpha) * spill;
-      const float sr = fmaxf(0.f, r - kr * amt), sg = fmaxf(0.f, g - kg * amt), sb = fmaxf(0.f, b - kb * amt);
-      const float lo = luma(r, g, b), ls = luma(sr, sg, sb);
+      const float sr = fmaxf(0.f, fmaf(-kr, amt, r)), sg = fmaxf(0.f, fmaf(-kg, amt, g)),
+                  sb = fmaxf(0.f, fmaf(-kb, amt, b));
+      const float lo = luma(r, g, b), ls = luma(sr, sg, sb);  // may differ by an ulp between backends
       if (ls > 0.001f) {
         r = fminf(1.f, sr * lo / ls);
         g = fminf(1.f, sg * lo / ls);
@@ -193,16 +198,16 @@ struct StrokeComposite {
     float pr, pg, pb, a;
     if (!inside) {
       const float sa = color.w * f;
-      pr = s.x * s.w + color.x * sa * (1.f - s.w);
-      pg = s.y * s.w + color.y * sa * (1.f - s.w);
-      pb = s.z * s.w + color.z * sa * (1.f - s.w);
-      a = s.w + sa * (1.f - s.w);
+      pr = fmaf(color.x * sa, 1.f - s.w, s.x * s.w);
+      pg = fmaf(color.y * sa, 1.f - s.w, s.y * s.w);
+      pb = fmaf(color.z * sa, 1.f - s.w, s.z * s.w);
+      a = fmaf(sa, 1.f - s.w, s.w);
     } else {
       const float m = color.w * f;
       a = s.w;
-      pr = (color.x * m + s.x * (1.f - m)) * a;
-      pg = (color.y * m + s.y * (1.f - m)) * a;
-      pb = (color.z * m + s.z * (1.f - m)) * a;
+      pr = fmaf(color.x, m, s.x * (1.f - m)) * a;
+      pg = fmaf(color.y, m, s.y * (1.f - m)) * a;
+      pb = fmaf(color.z, m, s.z * (1.f - m)) * a;
     }
     if (a > 0.0001f) return make4(pr / a, pg / a, pb / a, a);
     return make4(0.f, 0.f, 0.f, 0.f);
