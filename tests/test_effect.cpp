@@ -702,3 +702,58 @@ TEST_CASE("effect::stroke: bad arguments", "[effect][errors]") {
   ImageF32 empty;
   REQUIRE_IMAGECUDA_ERROR(effect::stroke(src, empty), ErrorCode::invalid_argument, "dst is empty");
 }
+
+TEST_CASE("effect: the docs example compiles and runs", "[effect][docs]") {
+  ImageF32 card = make_f32(96, 64, random_f32(96, 64, 1), cpu);
+  ImageF32 frame = make_f32(96, 64, random_f32(96, 64, 2), cpu);
+  ImageF32 logo = make_f32(40, 30, shapes(40, 30, 3), cpu);
+  Workspace workspace(cpu);
+  const Stream stream{};
+  // example-begin effect
+  // In place, on an image or any view of one:
+  effect::rounded_corners(card, 16.f);
+  effect::vignette(card, {.radius = 0.8f, .softness = 0.6f});
+  effect::chroma_key(frame, {.key_color = hex("#00ff00"), .threshold = 0.35f});
+  // stroke makes a new canvas (outside + expand: 2 * width larger on each axis) ...
+  ImageF32 outlined = effect::stroke(logo, {.width = 6, .color = hex("#ffffff")});
+  // ... or writes into a caller's image with a workspace: no allocation at all.
+  ImageF32 out(52, 42, logo.device());
+  workspace.reserve(effect::stroke_requirements(logo.width(), logo.height(), {.width = 6}));
+  effect::stroke(logo, out, {.width = 6}, {stream, &workspace});
+  // example-end
+  CHECK(outlined.width() == 52);
+  CHECK(max_abs_diff(io::download(out), ref_stroke(shapes(40, 30, 3), 40, 30, {.width = 6})) <= 1e-6f);
+}
+
+TEST_CASE("effect::stroke: distance transform stress (sparse seeds, huge widths)", "[effect]") {
+  using effect::StrokePosition;
+  // isolated pixels are all seeds (their neighbours are transparent): random sparse seed sets
+  for (double density : {0.0005, 0.005, 0.03}) {
+    const int w = 257, h = 190;
+    std::mt19937 rng(unsigned(density * 1e6));
+    std::bernoulli_distribution on(density);
+    std::vector<float4> src(std::size_t(w) * h, float4{0, 0, 0, 0});
+    for (auto& p : src)
+      if (on(rng)) p = float4{1, 1, 1, 1};
+    ImageF32 img = make_f32(w, h, src, cpu);
+    const effect::StrokeParams p{.width = 4, .position = StrokePosition::inside};
+    const auto got = effect::detail::stroke_distances(img, p);
+    const auto want = brute_d2(ref_seeds(src, w, h, 0), w, h);
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) bad += got[i] != want[i];
+    INFO("density " << density);
+    CHECK(bad == 0u);
+  }
+  // width 1000 around a 3x2 source: a 2003x2002 canvas, distances up to ~1416
+  const auto tiny = shapes(3, 2, 9, 1);
+  std::vector<float4> src = tiny;
+  src[0].w = 1.f;
+  ImageF32 img = make_f32(3, 2, src, cpu);
+  const effect::StrokeParams p{.width = 1000, .color = rgba(0.2f, 0.4f, 0.6f, 0.9f)};
+  const auto got = effect::detail::stroke_distances(img, p);
+  const auto want = brute_d2(ref_seeds(src, 3, 2, 1000), 2003, 2002);
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) bad += got[i] != want[i];
+  CHECK(bad == 0u);
+  CHECK(max_abs_diff(io::download(effect::stroke(img, p)), ref_stroke(src, 3, 2, p)) <= 1e-6f);
+}

@@ -114,40 +114,43 @@ IMAGECUDA_HD inline long long edt_floor_div(long long a, long long b) {
 /// Step 2 for row y, band `band`: Meijster's phase-2 scan over the band's sites (columns with a
 /// finite g), over the domain [0, w) of the whole row. Site i stays ahead of a later site u up to
 /// column floor((u^2 - i^2 + g_u^2 - g_i^2) / (2 (u - i))) (ties keep the earlier site).
+/// The top of the stack lives in registers; memory is read back only after a pop.
 IMAGECUDA_HD inline void edt_band_envelope(const EdtBuffers& b, int y, int band) {
   const std::size_t row = std::size_t(y) * std::size_t(b.w);
-  const std::uint16_t* g = b.g + row;
-  std::uint16_t* site = b.site + row;
-  std::uint16_t* start = b.start + row;
+  const std::uint16_t* __restrict__ g = b.g + row;
+  std::uint16_t* __restrict__ site = b.site + row;
+  std::uint16_t* __restrict__ start = b.start + row;
   const int u0 = band * edt_cols;
   const int u1 = u0 + edt_cols < b.w ? u0 + edt_cols : b.w;
-  int q = -1;  // top of the stack, stored at site[u0 + q], start[u0 + q]
+  int q = -1;                  // top of the stack, stored at site[u0 + q], start[u0 + q]
+  int sq = 0, tq = 0;          // the top's site and start column
+  unsigned gq = 0;             // g of the top's site
   for (int u = u0; u < u1; ++u) {
     const unsigned gu = g[u];
     if (gu == edt_none16) continue;
-    while (q >= 0) {
-      const int tq = start[u0 + q];
-      const int sq = site[u0 + q];
-      if (edt_parabola(tq, sq, g[sq]) > edt_parabola(tq, u, gu))
-        --q;
-      else
-        break;
+    while (q >= 0 && edt_parabola(tq, sq, gq) > edt_parabola(tq, u, gu)) {
+      if (--q >= 0) {
+        sq = site[u0 + q];
+        tq = start[u0 + q];
+        gq = g[sq];
+      }
     }
     if (q < 0) {
       q = 0;
-      site[u0] = std::uint16_t(u);
-      start[u0] = 0;
+      sq = u;
+      tq = 0;
+      gq = gu;
     } else {
-      const int i = site[u0 + q];
-      const unsigned gi = g[i];
-      const long long num = (long long)u * u - (long long)i * i + (long long)gu * gu - (long long)gi * gi;
-      const long long from = 1 + edt_floor_div(num, 2LL * (u - i));
-      if (from < b.w) {
-        ++q;
-        site[u0 + q] = std::uint16_t(u);
-        start[u0 + q] = std::uint16_t(from);
-      }
+      const long long num = (long long)u * u - (long long)sq * sq + (long long)gu * gu - (long long)gq * gq;
+      const long long from = 1 + edt_floor_div(num, 2LL * (u - sq));
+      if (from >= b.w) continue;
+      ++q;
+      sq = u;
+      tq = int(from);
+      gq = gu;
     }
+    site[u0 + q] = std::uint16_t(sq);
+    start[u0 + q] = std::uint16_t(tq);
   }
   b.count[std::size_t(y) * std::size_t(b.bands) + std::size_t(band)] = q + 1;
 }
