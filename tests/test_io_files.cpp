@@ -122,33 +122,44 @@ std::vector<std::uint8_t> png_ihdr(int w, int h, int depth, int ct) {
 }
 
 /// `exif` (a TIFF block) goes in an eXIf chunk before IDAT when non-empty.
-Bytes make_png(const PngSpec& s, const std::vector<std::uint8_t>& exif = {}) {
+Bytes make_png(const PngSpec& s, const std::vector<std::uint8_t>& exif = {}, bool adam7 = false) {
   const int ch = png_channels(s.color_type);
   REQUIRE(s.samples.size() == std::size_t(s.w) * s.h * ch);
   std::vector<std::uint8_t> raw;
-  for (int y = 0; y < s.h; ++y) {
-    raw.push_back(0);  // filter: none
-    if (s.bit_depth >= 8) {
-      for (int i = 0; i < s.w * ch; ++i) {
-        const std::uint16_t v = s.samples[std::size_t(y) * s.w * ch + i];
+  // One scanline of the pixels at x = x0, x0 + dx, ... of row y: filter byte 0 + packed samples.
+  auto row = [&](int y, int x0, int dx) {
+    raw.push_back(0);
+    int acc = 0, bits = 0;
+    for (int x = x0; x < s.w; x += dx)
+      for (int c = 0; c < ch; ++c) {
+        const std::uint16_t v = s.samples[(std::size_t(y) * s.w + x) * ch + c];
         if (s.bit_depth == 16) raw.push_back(std::uint8_t(v >> 8));
-        raw.push_back(std::uint8_t(v));
-      }
-    } else {
-      int acc = 0, bits = 0;
-      for (int i = 0; i < s.w * ch; ++i) {
-        acc = acc << s.bit_depth | s.samples[std::size_t(y) * s.w * ch + i];
+        if (s.bit_depth >= 8) {
+          raw.push_back(std::uint8_t(v));
+          continue;
+        }
+        acc = acc << s.bit_depth | v;
         bits += s.bit_depth;
         if (bits == 8) {
           raw.push_back(std::uint8_t(acc));
           acc = bits = 0;
         }
       }
-      if (bits) raw.push_back(std::uint8_t(acc << (8 - bits)));
-    }
+    if (bits) raw.push_back(std::uint8_t(acc << (8 - bits)));
+  };
+  if (!adam7) {
+    for (int y = 0; y < s.h; ++y) row(y, 0, 1);
+  } else {
+    const int pass[7][4] = {{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4},
+                            {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}};
+    for (const auto& p : pass)
+      if (p[0] < s.w && p[1] < s.h)  // empty passes have no scanlines at all
+        for (int y = p[1]; y < s.h; y += p[3]) row(y, p[0], p[2]);
   }
   std::vector<std::uint8_t> out = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  chunk(out, "IHDR", png_ihdr(s.w, s.h, s.bit_depth, s.color_type));
+  auto ihdr = png_ihdr(s.w, s.h, s.bit_depth, s.color_type);
+  ihdr.back() = adam7 ? 1 : 0;
+  chunk(out, "IHDR", ihdr);
   if (!exif.empty()) chunk(out, "eXIf", exif);
   if (!s.plte.empty()) chunk(out, "PLTE", s.plte);
   if (!s.trns.empty()) chunk(out, "tRNS", s.trns);
@@ -715,6 +726,20 @@ TEST_CASE("io::load: PNG palette with tRNS, low bit depths, grey and RGB colour 
     u = load_u8(make_png(c));
     CHECK((u[0].w == 0 && u[1].w == 255));
   }
+  SECTION("Adam7 interlaced, 8 and 16 bits, odd sizes") {
+    for (int depth : {8, 16, 2}) {
+      for (auto [w, h] : {std::pair{13, 11}, std::pair{1, 1}, std::pair{3, 9}}) {
+        INFO("depth " << depth << ", " << w << "x" << h);
+        PngSpec s{w, h, depth, depth == 2 ? 0 : 6, {}, {}, {}};
+        const int ch = png_channels(s.color_type);
+        for (int i = 0; i < w * h * ch; ++i) s.samples.push_back(std::uint16_t((i * 2654435761u >> 7) % (1u << depth)));
+        ImageF32 a = io::load(make_png(s, {}, true), on_cpu);
+        ImageF32 b = io::load(make_png(s), on_cpu);
+        CHECK(a.width() == w);
+        CHECK(test::max_abs_diff(io::download(a), io::download(b)) == 0.f);
+      }
+    }
+  }
   SECTION("a PNG produced by libspng through io::encode (16-bit) and by stb (8-bit) decode") {
     const auto px = test::random_u8(33, 17, 4);
     ImageU8 img = test::make_u8(33, 17, px, cpu);
@@ -739,6 +764,25 @@ TEST_CASE("io::load: JPEG RGB, grey and CMYK", "[io]") {
     const auto ref = tj_decompress(jpg, w, h, TJPF_RGBA);
     const auto u = load_u8(jpg);
     REQUIRE(u.size() == std::size_t(w * h));
+    CHECK(std::memcmp(u.data(), ref.data(), ref.size()) == 0);
+  }
+  SECTION("progressive equals TurboJPEG's own decode") {
+    std::vector<std::uint8_t> raw;
+    for (auto p : rgb) raw.insert(raw.end(), {p.x, p.y, p.z});
+    auto init = tj_fn<decltype(tjInitCompress)>("tjInitCompress");
+    auto compress = tj_fn<decltype(tjCompress2)>("tjCompress2");
+    auto destroy = tj_fn<decltype(tjDestroy)>("tjDestroy");
+    auto free_ = tj_fn<decltype(tjFree)>("tjFree");
+    tjhandle tj = init();
+    unsigned char* buf = nullptr;
+    unsigned long size = 0;
+    REQUIRE(compress(tj, raw.data(), w, 0, h, TJPF_RGB, &buf, &size, TJSAMP_422, 85, TJFLAG_PROGRESSIVE) == 0);
+    destroy(tj);
+    Bytes jpg(size);
+    std::memcpy(jpg.data(), buf, size);
+    free_(buf);
+    const auto ref = tj_decompress(jpg, w, h, TJPF_RGBA);
+    const auto u = load_u8(jpg);
     CHECK(std::memcmp(u.data(), ref.data(), ref.size()) == 0);
   }
   SECTION("grey becomes R=G=B, A=1") {

@@ -105,24 +105,26 @@ template <class T>
 std::vector<T> orient(const std::vector<T>& src, int w, int h, int o) {
   if (o < 2 || o > 8) return src;
   const auto [ow, oh] = oriented_size(w, h, o);
+  // Display pixel (x, y) is stored at (sx, sy) = (ax + bx*x + cx*y, ay + by*x + cy*y); as a pixel
+  // index that is start + x*step_x + y*step_y.
+  const std::int64_t W = w, H = h;
+  std::int64_t ax = 0, bx = 1, cx = 0, ay = 0, by = 0, cy = 1;
+  switch (o) {
+    case 2: ax = W - 1; bx = -1; break;                                   // mirror horizontally
+    case 3: ax = W - 1; bx = -1; ay = H - 1; cy = -1; break;              // rotate 180
+    case 4: ay = H - 1; cy = -1; break;                                   // mirror vertically
+    case 5: bx = 0; cx = 1; by = 1; cy = 0; break;                        // transpose
+    case 6: bx = 0; cx = 1; ay = H - 1; by = -1; cy = 0; break;           // rotate 90 clockwise
+    case 7: ax = W - 1; bx = 0; cx = -1; ay = H - 1; by = -1; cy = 0; break;  // transverse
+    case 8: ax = W - 1; bx = 0; cx = -1; by = 1; cy = 0; break;           // rotate 90 counter-clockwise
+    default: break;
+  }
+  const std::int64_t start = ay * W + ax, step_x = by * W + bx, step_y = cy * W + cx;
   std::vector<T> dst(src.size());
-  const std::size_t W = std::size_t(w), H = std::size_t(h);
-  for (std::size_t y = 0; y < std::size_t(oh); ++y) {
-    for (std::size_t x = 0; x < std::size_t(ow); ++x) {
-      // (sx, sy): where display pixel (x, y) is stored in the file.
-      std::size_t sx = x, sy = y;
-      switch (o) {
-        case 2: sx = W - 1 - x; sy = y; break;            // mirror horizontally
-        case 3: sx = W - 1 - x; sy = H - 1 - y; break;    // rotate 180
-        case 4: sx = x; sy = H - 1 - y; break;            // mirror vertically
-        case 5: sx = y; sy = x; break;                    // transpose
-        case 6: sx = y; sy = H - 1 - x; break;            // rotate 90 clockwise
-        case 7: sx = W - 1 - y; sy = H - 1 - x; break;    // transverse
-        case 8: sx = W - 1 - y; sy = x; break;            // rotate 90 counter-clockwise
-        default: break;
-      }
-      std::memcpy(&dst[(y * std::size_t(ow) + x) * 4], &src[(sy * W + sx) * 4], 4 * sizeof(T));
-    }
+  T* out = dst.data();
+  for (std::int64_t y = 0; y < oh; ++y) {
+    std::int64_t i = start + y * step_y;
+    for (std::int64_t x = 0; x < ow; ++x, i += step_x, out += 4) std::memcpy(out, &src[std::size_t(i) * 4], 4 * sizeof(T));
   }
   return dst;
 }

@@ -20,6 +20,7 @@ constexpr std::array<unsigned char, 8> png_signature = {0x89, 'P', 'N', 'G', '\r
 /// compressed text inflates to) is capped: a zTXt decompression bomb fails instead of eating RAM.
 constexpr std::size_t chunk_size_limit = std::size_t(64) << 20;
 constexpr std::size_t chunk_cache_limit = std::size_t(128) << 20;
+constexpr int png_compression_level = 3;
 
 struct CtxDeleter {
   void operator()(spng_ctx* c) const noexcept { spng_ctx_free(c); }
@@ -235,6 +236,9 @@ std::vector<std::byte> spng_encode(const void* samples, int w, int h, int channe
   ihdr.color_type = channels == 4 ? SPNG_COLOR_TYPE_TRUECOLOR_ALPHA : SPNG_COLOR_TYPE_TRUECOLOR;
   const std::size_t len = std::size_t(w) * std::size_t(h) * std::size_t(channels) * std::size_t(bit_depth / 8);
   int r = spng_set_option(ctx.get(), SPNG_ENCODE_TO_BUFFER, 1);
+  // zlib level 3 (libspng's default is 6): on 4K photo-like content about 4x faster for about
+  // 10% more bytes; 16-bit samples are mostly noise in their low byte, which no level squeezes.
+  if (r == 0) r = spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_LEVEL, png_compression_level);
   if (r == 0) r = spng_set_ihdr(ctx.get(), &ihdr);
   // SPNG_FMT_PNG: the samples are in the PNG's own layout (16-bit big-endian).
   if (r == 0) r = spng_encode_image(ctx.get(), samples, len, SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE);
