@@ -869,3 +869,19 @@ TEST_CASE("fill: every function rejects empty and freed destinations", "[fill][e
     REQUIRE_IMAGECUDA_ERROR(f.op(img), ErrorCode::freed, "image was freed");
   }
 }
+
+TEST_CASE("fill: the documentation's example", "[fill][docs]") {
+  ImageF32 img(320, 200, cpu);
+  // example-begin fill
+  using namespace imagecuda;
+  // Parameters are aggregates with PyImageCUDA's defaults; name only what changes.
+  fill::gradient(img, hex("#1d3557"), hex("#e76f51"), {.direction = fill::GradientDirection::radial});
+  fill::checkerboard(img.crop_view(0, 0, 160, 100), {.size = 10});  // a pattern in a zero-copy view
+  fill::perlin(img.crop_view(160, 100, 160, 100), {.scale = 30, .octaves = 4});
+  fill::ngon(img.crop_view(0, 100, 160, 100), {.sides = 6, .color = hex("#f2c14e"), .bg_color = hex("#1d3557")});
+  fill::noise(img.crop_view(160, 0, 160, 100), {.seed = 42, .monochrome = false});
+  // example-end
+  const auto px = io::download(img);
+  CHECK_PX(px[0], rgba(0.8f, 0.8f, 0.8f, 1.f), 0.f, 0, 0);  // checkerboard's default color1
+  CHECK(px[std::size_t(150) * 320 + 80].x == hex("#f2c14e").x);  // inside the hexagon
+}

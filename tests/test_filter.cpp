@@ -242,3 +242,20 @@ TEST_CASE("filter point ops: empty views and freed images", "[filter][errors]") 
     REQUIRE_IMAGECUDA_ERROR(f.op(img), ErrorCode::freed, "image was freed");
   }
 }
+
+TEST_CASE("filter: the documentation's example", "[filter][docs]") {
+  ImageF32 img = test::make_f32(64, 32, test::random_f32(64, 32, 9), cpu);
+  const auto before = io::download(img);
+  // example-begin filter-point
+  using namespace imagecuda;
+  filter::sepia(img, {.intensity = 0.6f});               // in place
+  filter::invert(img.crop_view(0, 0, 32, 32));           // only the left half
+  filter::threshold(img.crop_view(32, 0, 32, 16), {.value = 0.4f});
+  filter::solarize(img, {.threshold = 0.7f});
+  // example-end
+  const auto after = io::download(img);
+  const float4 p = before[0];
+  const float r = 1.f - (p.x * 0.4f + (0.393f * p.x + 0.769f * p.y + 0.189f * p.z) * 0.6f);
+  CHECK(after[0].x == Approx(r > 0.7f ? 1.f - r : r).margin(1e-5));
+  CHECK(after[0].w == p.w);
+}
