@@ -142,10 +142,13 @@ BlurPlan plan_gaussian(int radius, float sigma, double max_error, double* error_
     for (int i = 0; i <= R; ++i) p.weights[i] = float(g[std::size_t(i)]);
     bound = tail;
     if (R >= direct_only_below && max_error > 0) {
-      const Fit f = fit_cosines(g, R, blur_max_terms, tail);
-      if (f.bound <= max_error) {
-        set_cosine_terms(p, R, blur_max_terms, f.a.data(), f.period);
-        bound = f.bound;
+      for (int K = blur_min_terms; K <= blur_max_terms; ++K) {  // fewest terms = least work
+        const Fit f = fit_cosines(g, R, K, tail);
+        if (f.bound <= max_error) {
+          set_cosine_terms(p, R, K, f.a.data(), f.period);
+          bound = f.bound;
+          break;
+        }
       }
     }
   }

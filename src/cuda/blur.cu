@@ -219,10 +219,12 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
     second<<<grid2, block, bytes, s>>>(mid, dst, plan);
     check(op);
   };
-  if (plan.terms == 1)
-    run(blur_cosine<1, true, false>, blur_cosine<1, false, true>);
-  else
-    run(blur_cosine<blur_max_terms, true, false>, blur_cosine<blur_max_terms, false, true>);
+  switch (plan.terms) {
+    case 1: run(blur_cosine<1, true, false>, blur_cosine<1, false, true>); break;
+    case 4: run(blur_cosine<4, true, false>, blur_cosine<4, false, true>); break;
+    case 5: run(blur_cosine<5, true, false>, blur_cosine<5, false, true>); break;
+    default: run(blur_cosine<6, true, false>, blur_cosine<6, false, true>); break;
+  }
 }
 
 }  // namespace imagecuda::detail::cuda

@@ -64,12 +64,15 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
   }
   Pitched<float4> tmp{temp, std::size_t(H) * sizeof(float4), H, W};
   const Pitched<const float4> mid{temp, tmp.pitch, H, W};
-  if (plan.terms == 1) {
-    cosine_pass<1, true, false>(src, tmp, plan);
-    cosine_pass<1, false, true>(mid, dst, plan);
-  } else {
-    cosine_pass<blur_max_terms, true, false>(src, tmp, plan);
-    cosine_pass<blur_max_terms, false, true>(mid, dst, plan);
+  auto run = [&](auto first, auto second) {
+    first(src, tmp, plan);
+    second(mid, dst, plan);
+  };
+  switch (plan.terms) {
+    case 1: run(cosine_pass<1, true, false>, cosine_pass<1, false, true>); break;
+    case 4: run(cosine_pass<4, true, false>, cosine_pass<4, false, true>); break;
+    case 5: run(cosine_pass<5, true, false>, cosine_pass<5, false, true>); break;
+    default: run(cosine_pass<6, true, false>, cosine_pass<6, false, true>); break;
   }
 }
 

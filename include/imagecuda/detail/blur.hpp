@@ -25,6 +25,8 @@ namespace imagecuda::detail {
 
 inline constexpr int blur_max_radius = 1000;
 inline constexpr int blur_max_terms = 6;
+/// Fewest cosine terms tried; the planner takes the smallest K in [4, 6] that meets the bound.
+inline constexpr int blur_min_terms = 4;
 /// Lines are walked in segments of this many samples (cosine method).
 inline constexpr int blur_segment = 128;
 
@@ -125,6 +127,10 @@ struct CosineWalker {
 #pragma unroll
 #endif
     for (int k = 0; k < K; ++k) {
+      if (k == 0) {  // w_0 = 0: a plain running sum, no phase (known at compile time once unrolled)
+        re[0] = add4(sub4(re[0], out), in);
+        continue;
+      }
       const float2 l = plan.leave[k], e = plan.enter[k], r = plan.rot[k];
       float4 tr = re[k], ti = im[k];  // t = Z - out*l + in*e
       fma4(tr, out, -l.x);
