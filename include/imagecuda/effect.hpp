@@ -240,7 +240,7 @@ inline void chroma_key(ImageView<float4> img, const ChromaKeyParams& p = {}, con
 // stroke
 // ---------------------------------------------------------------------------------------------
 
-/// Scratch one stroke of a w x h source needs (about 7 bytes per canvas pixel). Add
+/// Scratch one stroke of a w x h source needs (about 6.3 bytes per canvas pixel). Add
 /// `in_place = true` when dst will be the source's own image (the source is copied aside).
 [[nodiscard]] inline WorkspaceRequirements stroke_requirements(int w, int h, const StrokeParams& p = {},
                                                                bool in_place = false) {
