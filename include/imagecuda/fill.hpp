@@ -256,7 +256,7 @@ inline void noise(ImageView<float4> dst, const NoiseParams& p = {}, const Exec& 
   constexpr const char* op = "fill::noise";
   check_view(op, "dst", dst);
   check_finite(op, "seed", p.seed);
-  const FillNoise f{seed_bits(p.seed), seed_bits(p.seed + 1.f), seed_bits(p.seed + 2.f), p.monochrome};
+  const FillNoise f{fill_seed_bits(p.seed), fill_seed_bits(p.seed + 1.f), fill_seed_bits(p.seed + 2.f), p.monochrome};
   dispatch(dst.device(), [&] { cuda::fill_noise(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_noise(pitched(dst), f); });
 }
@@ -302,7 +302,7 @@ inline void perlin(ImageView<float4> dst, const PerlinParams& p = {}, const Exec
   f.persistence = p.persistence;
   f.lacunarity = p.lacunarity;
   f.octaves = p.octaves;
-  for (int i = 0; i < p.octaves; ++i) f.seed[i] = seed_bits(p.seed + float(i) * 13.5f);
+  for (int i = 0; i < p.octaves; ++i) f.seed[i] = fill_seed_bits(p.seed + float(i) * 13.5f);
   dispatch(dst.device(), [&] { cuda::fill_perlin(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_perlin(pitched(dst), f); });
 }

@@ -110,7 +110,7 @@ IMAGECUDA_HD inline float atan2(float y, float x) {
 // ------------------------------------------------------------------------------------------------
 
 /// lowbias32 (C. Wellons' 32-bit integer finaliser): a bijection with strong avalanche.
-IMAGECUDA_HD inline std::uint32_t mix32(std::uint32_t h) {
+IMAGECUDA_HD inline std::uint32_t fill_mix32(std::uint32_t h) {
   h ^= h >> 16;
   h *= 0x7feb352dU;
   h ^= h >> 15;
@@ -120,14 +120,14 @@ IMAGECUDA_HD inline std::uint32_t mix32(std::uint32_t h) {
 }
 
 /// The seed's contribution to a hash: its float bits (with -0 folded onto +0), mixed.
-IMAGECUDA_HD inline std::uint32_t seed_bits(float seed) { return mix32(fp::bits(seed + 0.f) ^ 0x9e3779b9U); }
+IMAGECUDA_HD inline std::uint32_t fill_seed_bits(float seed) { return fill_mix32(fp::bits(seed + 0.f) ^ 0x9e3779b9U); }
 
 /// The top 23 bits of `h` as a float in [1, 2) (exact on both backends, no conversion unit).
-IMAGECUDA_HD inline float one_to_two(std::uint32_t h) { return fp::from_bits(0x3f800000U | (h >> 9)); }
+IMAGECUDA_HD inline float fill_one_to_two(std::uint32_t h) { return fp::from_bits(0x3f800000U | (h >> 9)); }
 
 /// White-noise value of pixel (x, y) for a mixed seed: uniform on [0, 1) in steps of 2^-23.
-IMAGECUDA_HD inline float noise_value(int x, int y, std::uint32_t s) {
-  return one_to_two(mix32(mix32(std::uint32_t(y) + s) ^ std::uint32_t(x))) - 1.f;
+IMAGECUDA_HD inline float fill_noise_value(int x, int y, std::uint32_t s) {
+  return fill_one_to_two(fill_mix32(fill_mix32(std::uint32_t(y) + s) ^ std::uint32_t(x))) - 1.f;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -246,12 +246,12 @@ struct FillCircle {
 
 /// fill::noise: R = hash(x, y, seed); G, B = hash with seed+1, seed+2 (or = R); A = 1.
 struct FillNoise {
-  std::uint32_t s0, s1, s2;  // seed_bits(seed), seed_bits(seed + 1), seed_bits(seed + 2)
+  std::uint32_t s0, s1, s2;  // fill_seed_bits(seed), fill_seed_bits(seed + 1), fill_seed_bits(seed + 2)
   bool monochrome;
   IMAGECUDA_HD float4 operator()(int x, int y) const {
-    const float r = noise_value(x, y, s0);
+    const float r = fill_noise_value(x, y, s0);
     if (monochrome) return make4(r, r, r, 1.f);
-    return make4(r, noise_value(x, y, s1), noise_value(x, y, s2), 1.f);
+    return make4(r, fill_noise_value(x, y, s1), fill_noise_value(x, y, s2), 1.f);
   }
 };
 
@@ -261,13 +261,13 @@ struct FillPerlin {
   float4 c1, c2;
   float inv_scale, off_x, off_y, persistence, lacunarity;
   int octaves;
-  std::uint32_t seed[max_octaves];  // seed_bits(seed + i*13.5) per octave
+  std::uint32_t seed[max_octaves];  // fill_seed_bits(seed + i*13.5) per octave
 
   /// Gradient of lattice corner `h` dotted with (dx, dy); `m2dy` = -2*dy. The gradient is the unit
   /// vector at angle a = 2*pi*u (u uniform in [0, 1) from the hash, as the reference's h*2*pi);
   /// with phi = a/2 - pi/2 in [-pi/2, pi/2): (cos a, sin a) = (sin^2 phi - cos^2 phi, -2 sin phi cos phi).
   IMAGECUDA_HD static float grad(std::uint32_t h, float dx, float m2dy) {
-    const float phi = fp::mul(one_to_two(h) - 1.5f, fp::pi);
+    const float phi = fp::mul(fill_one_to_two(h) - 1.5f, fp::pi);
     const float s = fp::sin_half_range(phi), c = fp::cos_half_range(phi);
     const float gx = fp::fma(s, s, -fp::mul(c, c));
     return fp::fma(gx, dx, fp::mul(fp::mul(s, c), m2dy));
@@ -289,10 +289,10 @@ struct FillPerlin {
     const std::uint32_t ay = iy * 0xd8163841U, by = ay + 0xd8163841U;      // rows Y, Y+1
     const float rx1 = fp::sub(rx, 1.f), ry1 = fp::sub(ry, 1.f);
     const float m2ry = fp::mul(-2.f, ry), m2ry1 = fp::mul(-2.f, ry1);
-    const float g_aa = grad(mix32(ax ^ ay), rx, m2ry);
-    const float g_ab = grad(mix32(ax ^ by), rx, m2ry1);
-    const float g_ba = grad(mix32(bx ^ ay), rx1, m2ry);
-    const float g_bb = grad(mix32(bx ^ by), rx1, m2ry1);
+    const float g_aa = grad(fill_mix32(ax ^ ay), rx, m2ry);
+    const float g_ab = grad(fill_mix32(ax ^ by), rx, m2ry1);
+    const float g_ba = grad(fill_mix32(bx ^ ay), rx1, m2ry);
+    const float g_bb = grad(fill_mix32(bx ^ by), rx1, m2ry1);
     const float u = fade(rx), v = fade(ry);
     return lerp(lerp(g_aa, g_ba, u), lerp(g_ab, g_bb, u), v);
   }
