@@ -132,7 +132,9 @@ TEST_CASE("gpu: io::load errors leave a GPU destination untouched", "[gpu][io][e
   const auto px = io::download(dst);
   const auto before = memory_stats(gpu);
   REQUIRE_IMAGECUDA_ERROR(io::load(fs[0], dst), ErrorCode::invalid_argument, "too small for 64x32");
-  Bytes cut(fs[2].begin(), fs[2].begin() + std::ptrdiff_t(fs[2].size() / 2));
+  std::size_t sos = 2;  // cut half way into the scan data: a truncated JPEG
+  while (!(fs[2][sos] == std::byte{0xFF} && fs[2][sos + 1] == std::byte{0xDA})) ++sos;
+  Bytes cut(fs[2].begin(), fs[2].begin() + std::ptrdiff_t((sos + fs[2].size()) / 2));
   REQUIRE_IMAGECUDA_ERROR(io::load(cut, dst), ErrorCode::decode, "Premature end of JPEG file");
   ImageF32 big(64, 32, gpu);
   Workspace host_ws(io::load_requirements(64, 32), cpu);

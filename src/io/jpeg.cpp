@@ -79,8 +79,10 @@ JpegHeader read_header(void* tj, std::span<const std::byte> bytes, const Origin&
     // TurboJPEG 2.1 refuses sampling factors it has no TJSAMP_* name for, although it decodes
     // them to RGB fine: only the subsampling is unknown, which imagecuda does not need.
     const bool odd_sampling = msg.find("subsampling") != std::string::npos;
-    if (!((warning || odd_sampling) && h.width > 0 && h.height > 0 && h.colorspace >= 0)) {
-      if (msg.find("colorspace") != std::string::npos)
+    const bool header_ok = h.width > 0 && h.height > 0;
+    if (!((warning || odd_sampling) && header_ok && h.colorspace >= 0)) {
+      // A frame TurboJPEG parsed but cannot map to a colour space (e.g. 2 components).
+      if (header_ok && h.colorspace < 0 && (odd_sampling || msg.find("colorspace") != std::string::npos))
         fail(o, ErrorCode::unsupported, "JPEG colour space not supported: {}", msg);
       fail(o, ErrorCode::decode, "invalid JPEG: {}", msg);
     }
