@@ -62,7 +62,7 @@ TEST_CASE("gpu: io::load on cuda:0 equals the CPU backend exactly", "[gpu][io]")
     CHECK(g.height() == c.height());
     CHECK(test::max_abs_diff(io::download(g), io::download(c)) == 0.f);
 
-    ImageU8 g8(w * h, 1, gpu), c8(w * h, 1, cpu);
+    ImageU8 g8(w, h, gpu), c8(w, h, cpu);  // capacity w*h also fits the EXIF-rotated h x w
     io::load(file, g8);
     io::load(file, c8);
     CHECK(g8.width() == c8.width());

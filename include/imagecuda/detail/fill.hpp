@@ -307,8 +307,10 @@ struct FillPerlin {
       amp = fp::mul(amp, persistence);
       freq = fp::mul(freq, lacunarity);
     }
-    float val = fp::fma(fp::div(total, maxv), 0.5f, 0.5f);  // octaves <= 0: 0/0 = NaN ...
-    val = fmaxf(0.f, fminf(1.f, val));                      // ... which this clamp turns into 1
+    float val = fp::fma(fp::div(total, maxv), 0.5f, 0.5f);
+    // octaves <= 0 (0/0) or a persistence that sums to 0: NaN -> 1 (the reference's clamp turns
+    // NaN into 1), +-inf -> 1 / 0. Written with comparisons so both backends agree bit for bit.
+    val = val != val ? 1.f : (val < 0.f ? 0.f : (val > 1.f ? 1.f : val));
     return fp::lerp4(c1, c2, val);
   }
 };
