@@ -33,6 +33,20 @@ void blur_cases(std::vector<bench::Case>& cases) {
   cases.push_back({"filter", "sharpen 4K", bytes, [=](Stream st) { filter::sharpen(*src, *dst, {}, {st, ws.get()}); }});
   cases.push_back({"filter", "sobel 4K", bytes, [=](Stream st) { filter::sobel(*src, *dst, {st, ws.get()}); }});
   cases.push_back({"filter", "emboss 4K", bytes, [=](Stream st) { filter::emboss(*src, *dst, {}, {st, ws.get()}); }});
+  // drop_shadow at 1080p with blur 20, next to the blur of the same image (target: <= 1.5x).
+  auto s1080 = std::make_shared<ImageF32>(bench::w1080, bench::h1080, gpu);
+  io::copy(src->crop_view(0, 0, bench::w1080, bench::h1080), s1080->view());
+  const effect::DropShadowParams sp{.blur = 20};
+  const auto canvas = effect::drop_shadow_canvas(bench::w1080, bench::h1080, sp);
+  auto shadow = std::make_shared<ImageF32>(canvas.width, canvas.height, gpu);
+  auto sws = std::make_shared<Workspace>(
+      max(effect::drop_shadow_requirements(bench::w1080, bench::h1080, sp), filter::blur_requirements(bench::w4k, bench::h4k)),
+      gpu);
+  const double b1080 = double(bench::w1080) * bench::h1080 * 32;
+  cases.push_back({"effect", "gaussian_blur r=20 1080p (drop_shadow's blur)", b1080,
+                   [=](Stream st) { filter::gaussian_blur(*s1080, *dst, {.radius = 20}, {st, sws.get()}); }});
+  cases.push_back({"effect", "drop_shadow blur=20 1080p", b1080,
+                   [=](Stream st) { effect::drop_shadow(*s1080, *shadow, sp, {st, sws.get()}); }});
 }
 IMAGECUDA_BENCH("blur", blur_cases);
 }  // namespace

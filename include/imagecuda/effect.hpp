@@ -25,6 +25,8 @@
 #include "core/workspace.hpp"
 #include "detail/dispatch.hpp"
 #include "detail/effect.hpp"
+#include "detail/shadow.hpp"
+#include "neighbourhood.hpp"
 #include "detail/transfer.hpp"
 
 namespace imagecuda::effect {
@@ -130,16 +132,6 @@ inline StrokeCanvas check_stroke(const char* op, int w, int h, const StrokeParam
   expects(c.width <= edt_max_side && c.height <= edt_max_side, ErrorCode::invalid_argument,
           "{}: the {}x{} result exceeds the largest side of {}", op, c.width, c.height, edt_max_side);
   return c;
-}
-
-/// True when `src` reads memory that `dst` owns.
-inline bool overlaps(ConstImageView<float4> src, const ImageF32& dst) {
-  if (dst.is_freed() || dst.empty()) return false;
-  const auto* a0 = reinterpret_cast<const std::byte*>(src.data());
-  const auto* a1 = a0 + std::size_t(src.height() - 1) * src.pitch() + std::size_t(src.width()) * sizeof(float4);
-  const auto* b0 = reinterpret_cast<const std::byte*>(dst.data());
-  const auto* b1 = b0 + dst.capacity() * sizeof(float4);
-  return a0 < b1 && b0 < a1;
 }
 
 inline StrokeComposite stroke_composite(Pitched<const float4> src, const StrokeCanvas& c, const StrokeParams& p) {
@@ -260,7 +252,7 @@ inline void stroke(ConstImageView<float4> src, ImageF32& dst, const StrokeParams
   constexpr const char* op = "effect::stroke";
   check_view(op, "src", src);
   const StrokeCanvas c = detail::check_stroke(op, src.width(), src.height(), p);
-  const bool aliased = detail::overlaps(src, dst);
+  const bool aliased = imagecuda::detail::overlaps(src, dst);
   prepare_dst(op, dst, c.width, c.height, src.device(), ex.stream);
   const int w = src.width(), h = src.height();
   const auto l = detail::stroke_layout(c.width, c.height, aliased ? std::size_t(w) * std::size_t(h) : 0);
@@ -287,6 +279,126 @@ inline void stroke(ConstImageView<float4> src, ImageF32& dst, const StrokeParams
   const StrokeCanvas c = detail::check_stroke(op, src.width(), src.height(), p);  // validate before allocating
   ImageF32 out(c.width, c.height, src.device(), ex.stream);
   stroke(src, out, p, ex);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// drop_shadow
+// ---------------------------------------------------------------------------------------------
+
+/// effect::drop_shadow: PyImageCUDA's defaults and canvas rules.
+struct DropShadowParams {
+  int offset_x = 10;  ///< shadow offset in pixels (any sign)
+  int offset_y = 10;
+  int blur = 20;      ///< gaussian radius (sigma = blur/3), 0..1000 (PyImageCUDA: 0..100)
+  float4 color{0.f, 0.f, 0.f, 0.5f};  ///< straight RGBA; its alpha scales the shadow
+  bool expand = true;  ///< grow the canvas so that neither the blur nor the offset is clipped
+};
+
+/// Where things go on the drop_shadow canvas.
+struct DropShadowCanvas {
+  int width = 0, height = 0;  ///< result size
+  int image_x = 0, image_y = 0;    ///< the image's position on it
+  int layer_x = 0, layer_y = 0;    ///< the (image-sized, or canvas-sized when expanded) shadow layer's position
+  int layer_w = 0, layer_h = 0;    ///< the shadow layer's size
+  int mask_x = 0, mask_y = 0;      ///< the image alpha's position inside the layer
+};
+
+/// The reference's canvas: with expand, pad_l = blur + max(0, -offset_x), pad_r = blur +
+/// max(0, offset_x) (same for y), the image at (pad_l, pad_t) and a canvas-sized shadow layer
+/// drawn at (offset_x, offset_y); without expand, the image's own size, everything at (0, 0)
+/// and the shadow layer (image-sized, blurred within it) drawn at the offset, clipped.
+[[nodiscard]] inline DropShadowCanvas drop_shadow_canvas(int w, int h, const DropShadowParams& p = {}) {
+  using namespace imagecuda::detail;
+  constexpr const char* op = "effect::drop_shadow";
+  expects(p.blur >= 0 && p.blur <= blur_max_radius, ErrorCode::invalid_argument, "{}: blur must be in 0..{}, got {}",
+          op, blur_max_radius, p.blur);
+  expects(std::abs(std::int64_t(p.offset_x)) <= max_dimension && std::abs(std::int64_t(p.offset_y)) <= max_dimension,
+          ErrorCode::invalid_argument, "{}: offsets must be within +-{}, got ({}, {})", op, max_dimension, p.offset_x,
+          p.offset_y);
+  check_finite(op, "color", p.color);
+  DropShadowCanvas c;
+  if (p.expand) {
+    const int pl = p.blur + std::max(0, -p.offset_x), pr = p.blur + std::max(0, p.offset_x);
+    const int pt = p.blur + std::max(0, -p.offset_y), pb = p.blur + std::max(0, p.offset_y);
+    const std::int64_t cw = std::int64_t(w) + pl + pr, ch = std::int64_t(h) + pt + pb;
+    expects(cw <= max_dimension && ch <= max_dimension, ErrorCode::invalid_argument,
+            "{}: the {}x{} result exceeds the largest side of {}", op, cw, ch, max_dimension);
+    c.width = int(cw);
+    c.height = int(ch);
+    c.image_x = pl;
+    c.image_y = pt;
+    c.layer_w = c.width;
+    c.layer_h = c.height;
+    c.mask_x = pl;
+    c.mask_y = pt;
+  } else {
+    c.width = c.layer_w = w;
+    c.height = c.layer_h = h;
+  }
+  c.layer_x = p.offset_x;
+  c.layer_y = p.offset_y;
+  return c;
+}
+
+/// Scratch drop_shadow needs: the shadow layer and the blur's temp (two layer-sized buffers).
+[[nodiscard]] inline WorkspaceRequirements drop_shadow_requirements(int w, int h, const DropShadowParams& p = {}) {
+  const DropShadowCanvas c = drop_shadow_canvas(w, h, p);
+  WorkspaceLayout l;
+  l.add<float4>(std::size_t(c.layer_w) * std::size_t(c.layer_h));
+  l.add<float4>(std::size_t(c.layer_w) * std::size_t(c.layer_h));
+  return l.requirements();
+}
+
+/// Draws `src` over a blurred, offset copy of its alpha in `p.color`, into `dst` (its logical
+/// size becomes drop_shadow_canvas(...)'s). Fixed: the shadow keeps its colour (PyImageCUDA
+/// darkens non-black shadows). With a workspace of drop_shadow_requirements: no allocation.
+inline void drop_shadow(ConstImageView<float4> src, ImageF32& dst, const DropShadowParams& p = {}, const Exec& ex = {}) {
+  using namespace imagecuda::detail;
+  constexpr const char* op = "effect::drop_shadow";
+  check_view(op, "src", src);
+  const DropShadowCanvas c = drop_shadow_canvas(src.width(), src.height(), p);
+  expects(!overlaps(src, dst), ErrorCode::invalid_argument, "{}: dst must not be src's own memory", op);
+  const BlurPlan plan = filter::detail::gaussian_plan(op, {.radius = p.blur});
+  prepare_dst(op, dst, c.width, c.height, src.device(), ex.stream);
+  const std::size_t layer_px = std::size_t(c.layer_w) * std::size_t(c.layer_h);
+  WorkspaceLayout l;
+  const std::size_t a_off = l.add<float4>(layer_px), t_off = l.add<float4>(layer_px);
+  Scratch scratch(op, src.device(), l.total(), ex);
+  const std::size_t lp = std::size_t(c.layer_w) * sizeof(float4);
+  const Pitched<float4> a{scratch.at<float4>(a_off), lp, c.layer_w, c.layer_h};
+  const Pitched<float4> t{scratch.at<float4>(t_off), lp, c.layer_w, c.layer_h};
+  // Blur the layer a: the GPU's fused single pass writes t; every other case blurs a in place
+  // with t as the temp (the CPU's direct method always does).
+  const ShadowMask mask{pitched(src), c.mask_x, c.mask_y, p.color};
+  auto composite_from = [&](const Pitched<float4>& layer) {
+    return ShadowComposite{Pitched<const float4>{layer.data, lp, c.layer_w, c.layer_h}, pitched(src), c.image_x,
+                           c.image_y, c.layer_x, c.layer_y, p.color.w};
+  };
+  const auto d = pitched(dst.view());
+  const Pitched<const float4> ac{a.data, lp, c.layer_w, c.layer_h};
+  const bool blur = plan.method != BlurPlan::copy;
+  dispatch(
+      src.device(),
+      [&] {
+        const Pitched<float4>& out = blur && blur_single_pass(plan) ? t : a;
+        cuda::shadow_mask(mask, a, ex.stream.value());
+        if (blur) cuda::blur(ac, out, t.data, plan, false, ex.stream.value());
+        cuda::shadow_composite(composite_from(out), d, ex.stream.value());
+      },
+      [&] {
+        host::shadow_mask(mask, a);
+        if (blur) host::blur(ac, a, t.data, plan);
+        host::shadow_composite(composite_from(a), d);
+      });
+}
+
+/// drop_shadow into a new image.
+[[nodiscard]] inline ImageF32 drop_shadow(ConstImageView<float4> src, const DropShadowParams& p = {}, const Exec& ex = {}) {
+  imagecuda::detail::check_view("effect::drop_shadow", "src", src);
+  const DropShadowCanvas c = drop_shadow_canvas(src.width(), src.height(), p);
+  ImageF32 out(c.width, c.height, src.device(), ex.stream);
+  drop_shadow(src, out, p, ex);
   return out;
 }
 

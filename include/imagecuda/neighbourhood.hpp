@@ -48,16 +48,6 @@ inline BlurPlan box_plan(const char* op, const BoxBlurParams& p) {
   return plan_box(p.radius);
 }
 
-/// True when `src` reads memory that `dst` owns (in place, or a crop of dst).
-inline bool overlaps(ConstImageView<float4> src, const ImageF32& dst) {
-  if (dst.is_freed() || dst.empty()) return false;
-  const auto* a0 = reinterpret_cast<const std::byte*>(src.data());
-  const auto* a1 = a0 + std::size_t(src.height() - 1) * src.pitch() + std::size_t(src.width()) * sizeof(float4);
-  const auto* b0 = reinterpret_cast<const std::byte*>(dst.view().data());
-  const auto* b1 = b0 + dst.capacity() * sizeof(float4);
-  return a0 < b1 && b0 < a1;
-}
-
 inline void run_blur(const char* op, ConstImageView<float4> src, ImageF32& dst, const BlurPlan& plan, const Exec& ex) {
   check_view(op, "src", src);
   const int w = src.width(), h = src.height();

@@ -17,7 +17,6 @@ namespace {
 //   B) each thread computes 8 vertically adjacent outputs of one column from `hbuf`.
 // ---------------------------------------------------------------------------------------------
 constexpr int fused_w = 32, fused_h = 64, fused_threads = 256;
-constexpr int fused_max_radius = 24;
 
 // RC > 0: the radius as a compile-time constant (loops fully unrolled, weights in registers);
 // RC == 0: the radius from the plan.
@@ -163,7 +162,7 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
           cudaStream_t s) {
   const int W = src.width, H = src.height;
   const char* op = "filter::gaussian_blur";
-  if (plan.method == BlurPlan::direct && plan.radius <= fused_max_radius) {
+  if (plan.method == BlurPlan::direct && plan.radius <= blur_fused_max_radius) {
     Pitched<const float4> in = src;
     if (aliased) {  // in place: the tiles read halos that other blocks write
       IMAGECUDA_CUDA_TRY(cudaMemcpy2DAsync(temp, std::size_t(W) * sizeof(float4), src.data, src.pitch,

@@ -29,6 +29,11 @@ inline constexpr int blur_max_terms = 6;
 inline constexpr int blur_min_terms = 4;
 /// Lines are walked in segments of this many samples (cosine method).
 inline constexpr int blur_segment = 128;
+/// Direct plans up to this radius run as one fused launch on the GPU, which cannot run in place.
+inline constexpr int blur_fused_max_radius = 24;
+/// True when the CUDA backend blurs `plan` in one fused pass (src and dst must not overlap, or
+/// the launcher first copies src into the temp buffer).
+IMAGECUDA_HD inline bool blur_single_pass(const struct BlurPlan& plan);
 
 struct BlurPlan {
   enum Method : int { copy = 0, direct = 1, cosine = 2 };
@@ -42,6 +47,10 @@ struct BlurPlan {
   float2 enter[blur_max_terms] = {};  ///< e^{ j w_k (R+1)}
   float weights[blur_max_radius + 1] = {};  ///< direct: k[0..radius], normalised
 };
+
+IMAGECUDA_HD inline bool blur_single_pass(const BlurPlan& plan) {
+  return plan.method == BlurPlan::direct && plan.radius <= blur_fused_max_radius;
+}
 
 IMAGECUDA_HD inline float4 premultiply(float4 p) { return make4(p.x * p.w, p.y * p.w, p.z * p.w, p.w); }
 /// Un-premultiplies; a (near) zero alpha gives transparent black, like every pixel the library creates.

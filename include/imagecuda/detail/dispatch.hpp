@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <utility>
 
 #include "../core/device.hpp"
@@ -71,6 +72,16 @@ void prepare_dst(const char* op, Image<P>& dst, int w, int h, Device device, Str
           std::size_t(w) * std::size_t(h));
   dst.set_size(w, h);
   dst.set_stream(stream);
+}
+
+/// True when `src` reads memory that `dst` owns (in place, or a view of dst's memory).
+inline bool overlaps(ConstImageView<float4> src, const ImageF32& dst) {
+  if (dst.is_freed() || dst.empty() || src.empty()) return false;
+  const auto* a0 = reinterpret_cast<const std::byte*>(src.data());
+  const auto* a1 = a0 + std::size_t(src.height() - 1) * src.pitch() + std::size_t(src.width()) * sizeof(float4);
+  const auto* b0 = reinterpret_cast<const std::byte*>(dst.data());
+  const auto* b1 = b0 + dst.capacity() * sizeof(float4);
+  return a0 < b1 && b0 < a1;
 }
 
 /// Throws unless `v` is a finite number.
