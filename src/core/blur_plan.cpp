@@ -90,6 +90,7 @@ void set_cosine_terms(BlurPlan& p, int R, int K, const double* a, double period)
   p.method = BlurPlan::cosine;
   p.radius = R;
   p.terms = K;
+  p.segment = blur_segment_for(R);
   for (int k = 0; k < K; ++k) {
     const double w = period > 0 ? 2 * std::numbers::pi * k / period : 0.0;
     p.coef[k] = float(a[k]);

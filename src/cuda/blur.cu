@@ -12,45 +12,64 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Fused direct: one launch, read once, write once. A block owns a 32 x 64 output tile.
-//   A) each thread computes 4 adjacent horizontal sums of one input row (premultiplied) from a
-//      register window of global loads and stores them in `hbuf` ((64+2R) x 32, shared).
+//   A) each warp stages 4 input rows in shared memory (coalesced) and computes 4 adjacent
+//      horizontal sums per lane from a register window into `hbuf` ((64+2R) x 32, shared).
 //   B) each thread computes 8 vertically adjacent outputs of one column from `hbuf`.
 // ---------------------------------------------------------------------------------------------
-constexpr int fused_w = 32, fused_h = 64, fused_threads = 256;
+constexpr int fused_w = 32, fused_h = 64, fused_threads = 256, fused_warps = fused_threads / 32;
+constexpr int fused_rows_per_warp = 4;
+/// Shared-memory index of pixel c of a staged row: one pad float4 every 8, so that 8 lanes
+/// reading pixels 4k + j (k = 0..7) touch 8 different 16-byte bank groups.
+__device__ __forceinline__ int skewed(int c) { return c + (c >> 3); }
 
 // RC > 0: the radius as a compile-time constant (loops fully unrolled, weights in registers);
 // RC == 0: the radius from the plan.
 template <int RC>
 __global__ void __launch_bounds__(fused_threads)
     blur_fused(Pitched<const float4> src, Pitched<float4> dst, const __grid_constant__ BlurPlan plan) {
-  extern __shared__ float4 hbuf[];  // (64 + 2R) x 32 horizontal sums, premultiplied
+  extern __shared__ float4 smem[];
   const int R = RC > 0 ? RC : plan.radius;
   const int rows = fused_h + 2 * R;
+  const int in_w = fused_w + 2 * R;
+  const int slab_w = skewed(in_w) + 1;
+  float4* hbuf = smem;  // rows x 32 horizontal sums, premultiplied
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  float4* slab = smem + rows * fused_w + warp * fused_rows_per_warp * slab_w;  // this warp's input rows
   const int x0 = blockIdx.x * fused_w, y0 = blockIdx.y * fused_h;
   const int W = src.width, H = src.height;
-  const int t = threadIdx.x;
 
-  // A) horizontal: 8 threads per row, 4 adjacent outputs each, straight from global memory
-  //    (independent loads, L1-cached across the row's threads), 32 rows per sweep, no barrier.
-  const int xo = (t & 7) * 4;
-  for (int r = t >> 3; r < rows; r += fused_threads / 8) {
-    const float4* srow = src.row(clampi(y0 - R + r, 0, H - 1));
-    const int gx0 = x0 - R + xo;
-    float4 acc[4] = {};
-#pragma unroll(RC > 0 ? 2 * RC + 4 : 1)
-    for (int j = 0; j < 2 * R + 4; ++j) {
-      const float4 v = premultiply(srow[clampi(gx0 + j, 0, W - 1)]);
-#pragma unroll
-      for (int o = 0; o < 4; ++o) {
-        const int d = j - R - o;
-        const int ad = d < 0 ? -d : d;
-        if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
-      }
+  // A) horizontal. Each warp stages 4 input rows (coalesced loads, premultiplied) in its own
+  //    slab, stored with one pad every 8 pixels so that the reads below hit distinct banks; then
+  //    8 lanes per row compute 4 adjacent sums each from a register window. No block barrier.
+  const int lr = lane >> 3, xo = (lane & 7) * 4;
+  for (int r0 = warp * fused_rows_per_warp; r0 < rows; r0 += fused_warps * fused_rows_per_warp) {
+    const int nr = min(fused_rows_per_warp, rows - r0);
+    for (int i = lane; i < nr * in_w; i += 32) {
+      const int r = i / in_w, c = i - r * in_w;
+      const float4* srow = src.row(clampi(y0 - R + r0 + r, 0, H - 1));
+      slab[r * slab_w + skewed(c)] = premultiply(srow[clampi(x0 - R + c, 0, W - 1)]);
     }
+    __syncwarp();
+    if (lr < nr) {
+      const float4* line = slab + lr * slab_w;
+      float4 acc[4] = {};
+#pragma unroll(RC > 0 ? 2 * RC + 4 : 1)
+      for (int j = 0; j < 2 * R + 4; ++j) {
+        const float4 v = line[skewed(xo + j)];
 #pragma unroll
-    for (int o = 0; o < 4; ++o) hbuf[r * fused_w + xo + o] = acc[o];
+        for (int o = 0; o < 4; ++o) {
+          const int d = j - R - o;
+          const int ad = d < 0 ? -d : d;
+          if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
+        }
+      }
+#pragma unroll
+      for (int o = 0; o < 4; ++o) hbuf[(r0 + lr) * fused_w + xo + o] = acc[o];
+    }
+    __syncwarp();
   }
   __syncthreads();
+  const int t = threadIdx.x;
 
   // B) vertical: each thread computes 8 adjacent outputs of one column from a register window.
   const int col = t & 31;
@@ -94,7 +113,7 @@ __global__ void blur_direct_v(Pitched<const float4> tmp, Pitched<float4> dst, co
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cosine: each warp walks 32 adjacent columns of `in` over one segment of blur_segment
+// Cosine: each warp walks 32 adjacent columns of `in` over one segment of plan.segment
 // samples and writes the result transposed into `out` (out(n, x) = blurred in(x, n)), staging
 // 16 x 32 pixels in shared memory so that both the reads and the writes are coalesced.
 // ---------------------------------------------------------------------------------------------
@@ -110,9 +129,9 @@ __global__ void __launch_bounds__(32 * cos_warps)
   const int W = in.width, N = in.height;
   const int x0 = blockIdx.x * 32;
   const int x = min(x0 + lane, W - 1);
-  const int n0 = (blockIdx.y * cos_warps + warp) * blur_segment;
+  const int n0 = (blockIdx.y * cos_warps + warp) * plan.segment;
   if (n0 >= N) return;
-  const int n1 = min(n0 + blur_segment, N);
+  const int n1 = min(n0 + plan.segment, N);
   auto load = [&](int m) {
     const float4 v = in.row(clampi(m, 0, N - 1))[x];
     return Premul ? premultiply(v) : v;
@@ -171,7 +190,9 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
       in = Pitched<const float4>{temp, std::size_t(W) * sizeof(float4), W, H};
     }
     const int R = plan.radius;
-    const std::size_t bytes = std::size_t(fused_h + 2 * R) * fused_w * sizeof(float4);
+    const int slab_w = (fused_w + 2 * R) + ((fused_w + 2 * R) >> 3) + 1;
+    const std::size_t bytes =
+        (std::size_t(fused_h + 2 * R) * fused_w + std::size_t(fused_warps) * fused_rows_per_warp * slab_w) * sizeof(float4);
     const dim3 grid((W + fused_w - 1) / fused_w, (H + fused_h - 1) / fused_h);
     auto launch = [&](auto kernel) {
       set_smem(kernel, bytes);
@@ -206,7 +227,7 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
   const std::size_t bytes = std::size_t(cos_warps) * cos_flush * 33 * sizeof(float4);
   Pitched<float4> tmp{temp, std::size_t(H) * sizeof(float4), H, W};
   const Pitched<const float4> mid{temp, tmp.pitch, H, W};
-  const int seg_per_block = cos_warps * blur_segment;
+  const int seg_per_block = cos_warps * plan.segment;
   const dim3 block(32, cos_warps);
   const dim3 grid1((W + 31) / 32, (H + seg_per_block - 1) / seg_per_block);
   const dim3 grid2((H + 31) / 32, (W + seg_per_block - 1) / seg_per_block);

@@ -11,20 +11,21 @@
 namespace imagecuda::detail::host {
 namespace {
 
-/// One cosine pass: walks the columns of `in` (segments of blur_segment samples, like the
+/// One cosine pass: walks the columns of `in` (segments of plan.segment samples, like the
 /// GPU) and writes the result transposed into `out`. Columns are taken 16 at a time.
 template <int K, bool Premul, bool Unpremul>
 void cosine_pass(Pitched<const float4> in, Pitched<float4> out, const BlurPlan& plan) {
   constexpr int group = 16;
   const int W = in.width, N = in.height, R = plan.radius;
   const int groups = (W + group - 1) / group;
-  const int segments = (N + blur_segment - 1) / blur_segment;
-  parallel_rows(groups * segments, std::size_t(group) * blur_segment * 8, [&](int u0, int u1) {
+  const int L = plan.segment;
+  const int segments = (N + L - 1) / L;
+  parallel_rows(groups * segments, std::size_t(group) * std::size_t(L) * 8, [&](int u0, int u1) {
     std::vector<CosineWalker<K>> walkers(group);
     for (int u = u0; u < u1; ++u) {
       const int g = u % groups, seg = u / groups;
       const int xa = g * group, xb = std::min(W, xa + group);
-      const int n0 = seg * blur_segment, n1 = std::min(N, n0 + blur_segment);
+      const int n0 = seg * L, n1 = std::min(N, n0 + L);
       auto load = [&](int x, int m) {
         const float4 v = in.row(clampi(m, 0, N - 1))[x];
         return Premul ? premultiply(v) : v;

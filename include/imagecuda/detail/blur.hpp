@@ -27,8 +27,9 @@ inline constexpr int blur_max_radius = 1000;
 inline constexpr int blur_max_terms = 6;
 /// Fewest cosine terms tried; the planner takes the smallest K in [4, 6] that meets the bound.
 inline constexpr int blur_min_terms = 4;
-/// Lines are walked in segments of this many samples (cosine method).
-inline constexpr int blur_segment = 128;
+/// Lines are walked in segments (cosine method): long enough that the exact re-initialisation
+/// of each segment (2R+1 taps) stays a small part of the work, short enough for parallelism.
+IMAGECUDA_HD inline int blur_segment_for(int radius) { return radius <= 64 ? 128 : (radius <= 160 ? 256 : 512); }
 /// Direct plans up to this radius run as one fused launch on the GPU, which cannot run in place.
 inline constexpr int blur_fused_max_radius = 24;
 /// True when the CUDA backend blurs `plan` in one fused pass (src and dst must not overlap, or
@@ -40,6 +41,7 @@ struct BlurPlan {
   int method = copy;
   int radius = 0;  ///< effective radius (negligible tails dropped)
   int terms = 0;   ///< cosine: K (term 0 is the constant)
+  int segment = 0; ///< cosine: samples per segment (blur_segment_for(radius))
   float coef[blur_max_terms] = {};    ///< cosine: a_k
   float omega[blur_max_terms] = {};   ///< cosine: w_k
   float2 rot[blur_max_terms] = {};    ///< e^{-j w_k}
