@@ -73,14 +73,15 @@ void effect_cases(std::vector<bench::Case>& cases) {
         {.width = 2}, {.width = 10}, {.width = 50}, {.width = 500},
         {.width = 5, .position = effect::StrokePosition::inside}};
     WorkspaceRequirements need{};
-    std::size_t canvas = 0;
+    int canvas_w = 0, canvas_h = 0;  // the largest canvas: every stroke result fits in it
     for (const auto& p : widths) {
       need = max(need, effect::stroke_requirements(w, h, p));
       const auto c = effect::stroke_canvas(w, h, p);
-      canvas = std::max(canvas, std::size_t(c.width) * c.height);
+      canvas_w = std::max(canvas_w, c.width);
+      canvas_h = std::max(canvas_h, c.height);
     }
     auto ws = std::make_shared<Workspace>(need, gpu);
-    auto dst = std::make_shared<ImageF32>(int(canvas), 1, gpu);
+    auto dst = std::make_shared<ImageF32>(canvas_w, canvas_h, gpu);
     for (const auto& p : widths) {
       const auto c = effect::stroke_canvas(w, h, p);
       const double bytes = px * 16 + double(c.width) * c.height * 16;
