@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+/// @file resize.cpp  CPU launchers of the resize module (the formulas live in detail/resize.hpp).
+// No contraction beyond the functors' explicit fmaf calls (see src/host/fill.cpp).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#include "imagecuda/detail/resize.hpp"
+#include "parallel.hpp"
+
+namespace imagecuda::detail::host {
+void resize_sample(Pitched<float4> dst, ResizeSample f) { generate(dst, f); }
+void resize_axis_table(int count, ResizeAxisTable f) {
+  for (int o = 0; o < count; ++o) f(o);
+}
+void resize_filtered(Pitched<float4> dst, ResizeFiltered f) { generate(dst, f); }
+}  // namespace imagecuda::detail::host

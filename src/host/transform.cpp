@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+/// @file transform.cpp  CPU launchers of the transform module (the formulas live in detail/transform.hpp).
+// No contraction beyond the functors' explicit fmaf calls (see src/host/fill.cpp).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+#include "imagecuda/detail/transform.hpp"
+#include "parallel.hpp"
+
+namespace imagecuda::detail::host {
+void flip(Pitched<float4> dst, Flip f) { generate(dst, f); }
+void rotate_fixed(Pitched<float4> dst, RotateFixed f) { generate(dst, f); }
+void rotate_arbitrary(Pitched<float4> dst, RotateArbitrary f) { generate(dst, f); }
+void crop(Pitched<float4> dst, CropPad f) { generate(dst, f); }
+void zoom(Pitched<float4> dst, Zoom f) { generate(dst, f); }
+}  // namespace imagecuda::detail::host

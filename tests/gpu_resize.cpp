@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+/// GPU: resize matches the CPU backend on random 1000x700 inputs (every sampler, up and down,
+/// antialias on and off, fit), and allocates nothing with a destination and a workspace.
+#include "helpers.hpp"
+
+using namespace imagecuda;
+
+TEST_CASE("gpu: resize matches the CPU backend", "[gpu][resize]") {
+  const std::pair<int, int> sizes[] = {{1733, 1211}, {500, 350}, {311, 97}, {1000, 123}, {64, 1400}};
+  for (auto m : {Interpolation::nearest, Interpolation::bilinear, Interpolation::bicubic, Interpolation::lanczos}) {
+    for (auto [w, h] : sizes) {
+      for (bool aa : {true, false}) {
+        const float d = test::gpu_vs_cpu(1000, 700, 1, 40u + unsigned(w), [&](std::vector<ImageF32>& in, Device) {
+          return resize::resize(in[0], m, {.width = w, .height = h, .antialias = aa});
+        });
+        INFO("mode " << int(m) << " " << w << "x" << h << " aa " << aa);
+        CHECK(d <= 1e-5f);
+      }
+    }
+  }
+}
+
+TEST_CASE("gpu: resize on crop views, fit", "[gpu][resize]") {
+  for (auto f : {resize::Fit::contain, resize::Fit::cover, resize::Fit::fill}) {
+    const float d = test::gpu_vs_cpu(1000, 700, 1, 3, [&](std::vector<ImageF32>& in, Device) {
+      return resize::fit(in[0], 256, 256, f, Interpolation::lanczos);
+    });
+    CHECK(d <= 1e-5f);
+  }
+  const float d = test::gpu_vs_cpu(1000, 700, 1, 4, [&](std::vector<ImageF32>& in, Device) {
+    return resize::bicubic(in[0].crop_view(101, 33, 517, 411), {.width = 900});
+  });
+  CHECK(d <= 1e-5f);
+}
+
+TEST_CASE("gpu: resize with dst and workspace allocates nothing", "[gpu][resize]") {
+  REQUIRE(test::has_gpu());
+  const Device gpu = Device::cuda(0);
+  ImageF32 src = test::make_f32(1000, 700, test::random_f32(1000, 700, 9), gpu);
+  ImageF32 dst(2000, 1400, gpu);
+  Workspace ws(max(resize::resize_requirements(1000, 700, 333, 233, Interpolation::lanczos),
+                   max(resize::resize_requirements(1000, 700, 500, 350, Interpolation::bilinear),
+                       resize::resize_requirements(1000, 700, 2000, 1400, Interpolation::bicubic))),
+               gpu);
+  const auto before = memory_stats(gpu);
+  resize::lanczos(src, dst, {.width = 333}, {Stream{}, &ws});
+  resize::bilinear(src, dst, {.width = 500}, {Stream{}, &ws});
+  resize::bicubic(src, dst, {.width = 2000}, {Stream{}, &ws});
+  synchronize(Stream{});
+  CHECK(memory_stats(gpu).allocations == before.allocations);
+}
