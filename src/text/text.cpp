@@ -18,6 +18,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -636,10 +637,12 @@ Layout layout(Cache& c, std::string_view utf8, const TextParams& p, bool render,
     }
     const int c1 = int(clusters.size());
     // Break the paragraph [c0, c1) into lines.
+    // prefix[k - c0] = sum of the advances of clusters [c0, k) (double: long lines stay exact).
+    std::vector<double> prefix(std::size_t(c1 - c0) + 1, 0.0);
+    for (int k = c0; k < c1; ++k) prefix[std::size_t(k - c0 + 1)] = prefix[std::size_t(k - c0)] + clusters[std::size_t(k)].adv;
     auto width_of = [&](int a, int b) {
-      float w = 0.f;
-      for (int k = a; k < b; ++k) w += clusters[std::size_t(k)].adv;
-      return b > a ? w + ls * float(b - a - 1) : 0.f;
+      if (b <= a) return 0.f;
+      return float(prefix[std::size_t(b - c0)] - prefix[std::size_t(a - c0)]) + ls * float(b - a - 1);
     };
     auto content_end = [&](int a, int b) {
       while (b > a && clusters[std::size_t(b - 1)].space) --b;
@@ -804,6 +807,21 @@ Bins bin(const Layout& L) {
   return b;
 }
 
+/// Frees the device atlases and staging buffers at exit. Registered after the first CUDA
+/// allocation, so it runs before the CUDA runtime's own exit handler (atexit is LIFO); this keeps
+/// compute-sanitizer's leak check clean.
+void release_device_memory() {
+  Cache& c = cache();
+  for (auto& [dev, a] : c.device) {
+    if (cudaSetDevice(dev) != cudaSuccess) continue;
+    if (a.data != nullptr) (void)cudaFree(a.data);
+    if (a.staging != nullptr) (void)cudaFreeHost(a.staging);
+    if (a.staging_done != nullptr) (void)cudaEventDestroy(a.staging_done);
+    a = DeviceAtlas{};
+  }
+  (void)cudaGetLastError();
+}
+
 /// Brings the device copy of the atlas up to date (cold path: blocking copies; warm: nothing).
 const unsigned char* device_atlas(Cache& c, int dev) {
   constexpr const char* op = "text::create";
@@ -818,6 +836,8 @@ const unsigned char* device_atlas(Cache& c, int dev) {
       fail(ErrorCode::out_of_memory, "{}: cannot allocate the {} byte glyph atlas ({})", op, cap, cudaGetErrorName(e));
     }
     if (a.data != nullptr) IMAGECUDA_CUDA_TRY(cudaFree(a.data), op);  // waits for kernels that read it
+    static const bool registered = [] { return std::atexit(release_device_memory) == 0; }();
+    (void)registered;
     a.data = static_cast<unsigned char*>(p);
     a.capacity = cap;
     a.uploaded = 0;
@@ -868,9 +888,9 @@ void render(Cache& c, const Layout& L, ImageF32& dst, const TextParams& p, const
     a.staging_capacity = cap;
   }
   auto* host = static_cast<std::byte*>(a.staging);
-  std::memcpy(host + o_quads, L.quads.data(), L.quads.size() * sizeof(GlyphQuad));
+  if (!L.quads.empty()) std::memcpy(host + o_quads, L.quads.data(), L.quads.size() * sizeof(GlyphQuad));
   std::memcpy(host + o_start, b.start.data(), b.start.size() * sizeof(int));
-  std::memcpy(host + o_items, b.items.data(), b.items.size() * sizeof(int));
+  if (!b.items.empty()) std::memcpy(host + o_items, b.items.data(), b.items.size() * sizeof(int));
   Scratch scratch(op, dst.device(), bytes, ex);
   const cudaStream_t s = ex.stream.value();
   IMAGECUDA_CUDA_TRY(cudaMemcpyAsync(scratch.data(), host, bytes, cudaMemcpyHostToDevice, s), op);
