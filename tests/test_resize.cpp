@@ -306,3 +306,23 @@ TEST_CASE("resize: bad arguments throw imagecuda::Error", "[resize]") {
   REQUIRE_IMAGECUDA_ERROR(resize::bilinear(freed, {.width = 2, .height = 2}), ErrorCode::freed, "freed");
   REQUIRE_IMAGECUDA_ERROR(resize::fit(freed, 2, 2), ErrorCode::freed, "freed");
 }
+
+TEST_CASE("resize: documentation example", "[resize]") {
+  ImageF32 img = test::make_f32(320, 200, test::random_f32(320, 200, 21), cpu);
+  // example-begin resize
+  using namespace imagecuda;
+  ImageF32 half = resize::bilinear(img, {.width = 160});                        // 160x100, antialiased
+  ImageF32 big = resize::lanczos(img, {.width = 640, .height = 400});           // upscale
+  ImageF32 raw = resize::bilinear(img, {.width = 160, .antialias = false});     // the reference's result
+  ImageF32 thumb = resize::fit(img, 128, 128, resize::Fit::cover, Interpolation::bicubic);
+  ImageF32 out(1024, 1024, img.device());                                       // reused buffer
+  Workspace ws(resize::resize_requirements(320, 200, 100, 62, Interpolation::lanczos), img.device());
+  resize::lanczos(img, out, {.width = 100}, {Stream{}, &ws});                   // no allocation
+  // example-end
+  CHECK(half.height() == 100);
+  CHECK(big.width() == 640);
+  CHECK(raw.width() == 160);
+  CHECK(thumb.width() == 128);
+  CHECK(out.width() == 100);
+  CHECK(out.height() == 62);
+}

@@ -298,3 +298,21 @@ TEST_CASE("transform: bad arguments throw imagecuda::Error", "[transform]") {
   ImageF32 huge(1, 1, cpu);
   REQUIRE_IMAGECUDA_ERROR(transform::rotate_size(32768, 32768, {.angle = 45.f}), ErrorCode::invalid_argument, "32768");
 }
+
+TEST_CASE("transform: documentation example", "[transform]") {
+  ImageF32 img = test::make_f32(320, 200, test::random_f32(320, 200, 22), cpu);
+  // example-begin transform
+  using namespace imagecuda;
+  ImageF32 mirrored = transform::flip(img, {.direction = transform::FlipDirection::both});
+  ImageF32 tilted = transform::rotate(img, {.angle = 30.f});                  // 377x333, expanded
+  ImageF32 quarter = transform::rotate(img, {.angle = 90.f});                 // 200x320, lossless
+  ImageF32 padded = transform::crop(img, {.x = -10, .y = -10, .width = 100, .height = 100});
+  ImageF32 zoomed = transform::zoom(img, {.zoom_factor = 2.f, .center_x = 80.f, .interpolation = Interpolation::lanczos});
+  // example-end
+  CHECK(mirrored.width() == 320);
+  CHECK(tilted.width() == 377);
+  CHECK(tilted.height() == 333);
+  CHECK(quarter.width() == 200);
+  CHECK(padded.width() == 100);
+  CHECK(zoomed.width() == 320);
+}
