@@ -29,7 +29,7 @@ inline constexpr int blur_max_terms = 6;
 inline constexpr int blur_min_terms = 4;
 /// Lines are walked in segments (cosine method): long enough that the exact re-initialisation
 /// of each segment (2R+1 taps) stays a small part of the work, short enough for parallelism.
-IMAGECUDA_HD inline int blur_segment_for(int radius) { return radius <= 32 ? 128 : (radius <= 100 ? 256 : 512); }
+IMAGECUDA_HD inline int blur_segment_for(int radius) { return radius <= 16 ? 128 : (radius <= 100 ? 256 : 512); }
 /// Direct plans up to this radius run as one fused launch on the GPU, which cannot run in place.
 inline constexpr int blur_fused_max_radius = 24;
 /// True when the CUDA backend blurs `plan` in one fused pass (src and dst must not overlap, or
