@@ -12,4 +12,16 @@ for e in build/device/examples/*; do [ -x "$e" ] && [ -f "$e" ] && bins+=("$e");
 cp "${bins[@]}" devbuild/bin/
 ../shared/tools/bundle-libs devbuild/lib "${bins[@]}" >/dev/null
 cp -L build/device/libimagecuda.so* devbuild/lib/ 2>/dev/null || true
+# The GPU machine has no fonts and no fontconfig setup: carry DejaVu and a fonts.conf naming it
+# (tools/device-run.sh points FONTCONFIG_FILE at it).
+mkdir -p devbuild/fonts
+cp /usr/share/fonts/truetype/dejavu/*.ttf devbuild/fonts/ 2>/dev/null || true
+cat > devbuild/fonts.conf <<'XML'
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir prefix="relative">fonts</dir>
+  <cachedir>/tmp/imagecuda-fontconfig-cache</cachedir>
+</fontconfig>
+XML
 du -sh devbuild

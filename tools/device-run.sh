@@ -6,6 +6,7 @@ OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT"
 export LD_LIBRARY_PATH=$PWD/devbuild/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export IMAGECUDA_TEST_DATA=$PWD/tests/data
+export FONTCONFIG_FILE=$PWD/devbuild/fonts.conf
 B=devbuild/bin
 steps=${*:-tests sanitize bench examples}
 summary=$OUT/summary.txt
@@ -23,7 +24,7 @@ for step in $steps; do
       for tool in memcheck racecheck initcheck synccheck; do
         extra=""
         [ "$tool" = memcheck ] && extra="--leak-check full"
-        compute-sanitizer --tool $tool $extra --error-exitcode 9 $B/imagecuda_gpu_tests "~[oom]" >"$OUT/sanitize-$tool.log" 2>&1
+        timeout 240 compute-sanitizer --tool $tool $extra --error-exitcode 9 $B/imagecuda_gpu_tests "~[oom]~[soak]" >"$OUT/sanitize-$tool.log" 2>&1
         echo "compute-sanitizer $tool rc=$? $(grep -E 'ERROR SUMMARY|test cases' "$OUT/sanitize-$tool.log" | tail -2 | tr '\n' ' ')" | tee -a "$summary"
       done
       ;;
