@@ -41,7 +41,9 @@ __global__ void __launch_bounds__(block_x* block_y) resize_tiled_kernel(Pitched<
 }
 }  // namespace
 
-void resize_sample(Pitched<float4> dst, ResizeSample f, cudaStream_t s) { generate(dst, f, s, "resize"); }
+void resize_sample(Pitched<float4> dst, ResizeSample f, cudaStream_t s) {
+  with_fixed_mode(f, f.s.mode, [&](const auto& g) { generate(dst, g, s, "resize"); });
+}
 void resize_axis_table(int count, ResizeAxisTable f, cudaStream_t s) {
   axis_kernel<<<(count + 255) / 256, 256, 0, s>>>(count, f);
   check_launch("resize");

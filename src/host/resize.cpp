@@ -11,7 +11,9 @@
 #include "parallel.hpp"
 
 namespace imagecuda::detail::host {
-void resize_sample(Pitched<float4> dst, ResizeSample f) { generate(dst, f); }
+void resize_sample(Pitched<float4> dst, ResizeSample f) {
+  with_fixed_mode(f, f.s.mode, [&](const auto& g) { generate(dst, g); });
+}
 void resize_axis_table(int count, ResizeAxisTable f) {
   for (int o = 0; o < count; ++o) f(o);
 }

@@ -13,7 +13,11 @@
 namespace imagecuda::detail::host {
 void flip(Pitched<float4> dst, Flip f) { generate(dst, f); }
 void rotate_fixed(Pitched<float4> dst, RotateFixed f) { generate(dst, f); }
-void rotate_arbitrary(Pitched<float4> dst, RotateArbitrary f) { generate(dst, f); }
+void rotate_arbitrary(Pitched<float4> dst, RotateArbitrary f) {
+  with_fixed_mode(f, f.s.mode, [&](const auto& g) { generate(dst, g); });
+}
 void crop(Pitched<float4> dst, CropPad f) { generate(dst, f); }
-void zoom(Pitched<float4> dst, Zoom f) { generate(dst, f); }
+void zoom(Pitched<float4> dst, Zoom f) {
+  with_fixed_mode(f, f.s.mode, [&](const auto& g) { generate(dst, g); });
+}
 }  // namespace imagecuda::detail::host

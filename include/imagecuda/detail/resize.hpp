@@ -18,6 +18,12 @@ namespace imagecuda::detail {
 struct ResizeSample {
   Sampler s;
   float scale_x, scale_y;  // sw / dw, sh / dh
+  template <SampleMode M>
+  IMAGECUDA_HD float4 at(int x, int y) const {
+    const float sx = fmaf(float(x) + 0.5f, scale_x, -0.5f);
+    const float sy = fmaf(float(y) + 0.5f, scale_y, -0.5f);
+    return s.template sample<M>(sx, sy);
+  }
   IMAGECUDA_HD float4 operator()(int x, int y) const {
     const float sx = fmaf(float(x) + 0.5f, scale_x, -0.5f);
     const float sy = fmaf(float(y) + 0.5f, scale_y, -0.5f);

@@ -150,6 +150,14 @@ struct Sampler {
     return make4(clamp01(o.x), clamp01(o.y), clamp01(o.z), clamp01(o.w));
   }
 
+  /// The sampler M (a compile-time choice: kernels are instantiated per sampler, see FixedMode).
+  template <SampleMode M>
+  IMAGECUDA_HD float4 sample(float sx, float sy) const {
+    if constexpr (M == SampleMode::nearest) return nearest(sx, sy);
+    else if constexpr (M == SampleMode::bilinear) return bilinear(sx, sy);
+    else if constexpr (M == SampleMode::bicubic) return bicubic(sx, sy);
+    else return lanczos(sx, sy);
+  }
   IMAGECUDA_HD float4 operator()(float sx, float sy) const {
     switch (mode) {
       case SampleMode::nearest: return nearest(sx, sy);
@@ -159,6 +167,25 @@ struct Sampler {
     }
   }
 };
+
+/// A per-pixel functor `F` (with `template <SampleMode M> float4 at(int x, int y)`) bound to one
+/// sampler at compile time, so a CUDA kernel carries only that sampler's code and registers.
+template <class F, SampleMode M>
+struct FixedMode {
+  F f;
+  IMAGECUDA_HD float4 operator()(int x, int y) const { return f.template at<M>(x, y); }
+};
+
+/// Runs `run(FixedMode<F, M>{f})` for the runtime mode `m`.
+template <class F, class Run>
+void with_fixed_mode(const F& f, SampleMode m, Run&& run) {
+  switch (m) {
+    case SampleMode::nearest: run(FixedMode<F, SampleMode::nearest>{f}); break;
+    case SampleMode::bilinear: run(FixedMode<F, SampleMode::bilinear>{f}); break;
+    case SampleMode::bicubic: run(FixedMode<F, SampleMode::bicubic>{f}); break;
+    default: run(FixedMode<F, SampleMode::lanczos>{f}); break;
+  }
+}
 
 /// Resize's separable weights along one axis, one row of `taps` weights per output index
 /// (resize precomputes them per column and per row instead of per pixel).

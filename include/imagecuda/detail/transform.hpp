@@ -45,13 +45,22 @@ struct RotateFixed {
 struct RotateArbitrary {
   Sampler s;
   float cs, sn, dcx, dcy, scx, scy;
-  IMAGECUDA_HD float4 operator()(int x, int y) const {
+  template <SampleMode M>
+  IMAGECUDA_HD float4 at(int x, int y) const {
     const float dx = float(x) - dcx, dy = float(y) - dcy;
     const float sx = fmaf(dx, cs, fmaf(dy, sn, scx));
     const float sy = fmaf(-dx, sn, fmaf(dy, cs, scy));
     const float W = float(s.src.width), H = float(s.src.height);
-    if (sx > -0.5f && sx < W - 0.5f && sy > -0.5f && sy < H - 0.5f) return s(sx, sy);
+    if (sx > -0.5f && sx < W - 0.5f && sy > -0.5f && sy < H - 0.5f) return s.template sample<M>(sx, sy);
     return make4(0.f, 0.f, 0.f, 0.f);
+  }
+  IMAGECUDA_HD float4 operator()(int x, int y) const {
+    switch (s.mode) {
+      case SampleMode::nearest: return at<SampleMode::nearest>(x, y);
+      case SampleMode::bilinear: return at<SampleMode::bilinear>(x, y);
+      case SampleMode::bicubic: return at<SampleMode::bicubic>(x, y);
+      default: return at<SampleMode::lanczos>(x, y);
+    }
   }
 };
 
@@ -71,11 +80,20 @@ struct CropPad {
 struct Zoom {
   Sampler s;
   float dw, dh, vx, vy, vw, vh;
-  IMAGECUDA_HD float4 operator()(int x, int y) const {
+  template <SampleMode M>
+  IMAGECUDA_HD float4 at(int x, int y) const {
     const float sx = fmaf(float(x) / dw, vw, vx);
     const float sy = fmaf(float(y) / dh, vh, vy);
     if (sx < 0.f || sx >= float(s.src.width) || sy < 0.f || sy >= float(s.src.height)) return make4(0.f, 0.f, 0.f, 0.f);
-    return s(sx, sy);
+    return s.template sample<M>(sx, sy);
+  }
+  IMAGECUDA_HD float4 operator()(int x, int y) const {
+    switch (s.mode) {
+      case SampleMode::nearest: return at<SampleMode::nearest>(x, y);
+      case SampleMode::bilinear: return at<SampleMode::bilinear>(x, y);
+      case SampleMode::bicubic: return at<SampleMode::bicubic>(x, y);
+      default: return at<SampleMode::lanczos>(x, y);
+    }
   }
 };
 
