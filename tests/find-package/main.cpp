@@ -11,10 +11,12 @@ namespace ic = imagecuda;
 
 int main(int argc, char** argv) try {
   const std::filesystem::path dir = argc > 1 ? argv[1] : ".";
+  // example-begin consumer
   ic::ImageF32 img(64, 48);  // default device: the GPU if there is one, else the CPU
   ic::fill::color(img, ic::hex("#1e2a3a"));
   ic::fill::checkerboard(img.crop_view(8, 8, 48, 32), {.size = 8});
   ic::io::save(img, dir / "consumer.png");
+  // example-end
 
   const ic::ImageF32 back = ic::io::load(dir / "consumer.png");
   if (back.width() != 64 || back.height() != 48) {
