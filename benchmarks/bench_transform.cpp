@@ -38,6 +38,9 @@ void transform_cases(std::vector<bench::Case>& cases) {
                        transform::rotate(*src, *dst, {.angle = 30.f, .interpolation = m}, {st});
                      }});
   }
+  cases.push_back({"transform", "rotate 30 bilinear 4K expand=false", 2 * px4k, [=](Stream st) {
+                     transform::rotate(*src, *dst, {.angle = 30.f, .expand = false}, {st});
+                   }});
   cases.push_back({"transform", "crop 1920x1080 of 4K (padded form)", 2 * double(bench::w1080) * bench::h1080 * 16,
                    [=](Stream st) {
                      transform::crop(*src, *dst, {.x = 100, .y = 100, .width = bench::w1080, .height = bench::h1080},

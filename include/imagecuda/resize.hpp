@@ -111,9 +111,9 @@ struct TableLayout {
     const float scx = float(sw) / float(dw), scy = float(sh) / float(dh);
     kx = AxisFilter::tap_count(m, scx, point);
     ky = AxisFilter::tap_count(m, scy, point);
-    if (!point) {
-      kx = std::min(kx, sw + 2);
-      ky = std::min(ky, sh + 2);
+    if (!point) {  // never more taps than the source has
+      kx = std::min(kx, sw);
+      ky = std::min(ky, sh);
     }
     WorkspaceLayout l;
     fx = l.add<int>(std::size_t(dw));
@@ -206,6 +206,10 @@ inline ImageF32 run_new(const char* op, ConstImageView<float4> src, Interpolatio
 [[nodiscard]] inline WorkspaceRequirements resize_requirements(int src_w, int src_h, int dst_w, int dst_h,
                                                                Interpolation interpolation = Interpolation::bilinear,
                                                                bool antialias = true) {
+  detail::check_dimension("resize::resize_requirements", "src_w", src_w);
+  detail::check_dimension("resize::resize_requirements", "src_h", src_h);
+  detail::check_dimension("resize::resize_requirements", "dst_w", dst_w);
+  detail::check_dimension("resize::resize_requirements", "dst_h", dst_h);
   const auto m = detail::mode_of(interpolation);
   if (!detail::tabled(src_w, src_h, dst_w, dst_h, m, antialias)) return {};
   return {detail::TableLayout(src_w, src_h, dst_w, dst_h, m, antialias).total};

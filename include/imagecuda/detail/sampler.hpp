@@ -205,8 +205,21 @@ struct AxisFilter {
 
   IMAGECUDA_HD static int tap_count(SampleMode m, float scale, bool point) {
     if (point) return m == SampleMode::lanczos ? 6 : (m == SampleMode::bicubic ? 4 : 2);
+    // [lo, hi) = floor(x) .. floor(x + 2 support f) spans at most ceil(2 support f) taps; when
+    // rounding makes one span a tap wider, weights() drops that tap, whose weight is K(support) = 0.
     const float f = scale > 1.f ? scale : 1.f;
-    return int(ceilf(filter_support(m) * f)) * 2 + 1;
+    const int n = int(ceilf(2.f * filter_support(m) * f));
+    return n > 1 ? n : 1;
+  }
+  /// The filtered mode's taps of output o: [lo, hi), clipped to the source. Explicit fmaf so
+  /// that the host (which sizes the tables with it) and the device compute the same bounds.
+  IMAGECUDA_HD void span(int o, int& lo, int& hi) const {
+    const float f = scale > 1.f ? scale : 1.f;
+    const float support = filter_support(mode) * f;
+    lo = int(floorf(fmaf(float(o) + 0.5f, scale, 0.5f - support)));
+    if (lo < 0) lo = 0;
+    hi = int(floorf(fmaf(float(o) + 0.5f, scale, 0.5f + support)));
+    if (hi > in_size) hi = in_size;
   }
   /// Writes the `taps` normalised weights of output `o`; returns the source index of the first.
   /// Weights of taps outside [0, in_size) are 0 (callers skip zero weights without reading).
@@ -238,12 +251,9 @@ struct AxisFilter {
       return lo;
     }
     const float f = scale > 1.f ? scale : 1.f;
-    const float support = filter_support(mode) * f;
     const float c = (float(o) + 0.5f) * scale;
-    lo = int(floorf(c - support + 0.5f));
-    if (lo < 0) lo = 0;
-    int hi = int(floorf(c + support + 0.5f));
-    if (hi > in_size) hi = in_size;
+    int hi;
+    span(o, lo, hi);
     if (hi - lo > taps) hi = lo + taps;
     const float inv = 1.f / f;
     for (int k = 0; k < taps; ++k) {
