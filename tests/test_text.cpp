@@ -54,7 +54,6 @@ int ink_pixels(const Rendered& r, float t = 0.5f) {
 }
 }  // namespace
 
-// example-begin text-basic
 TEST_CASE("text::create renders a line sized to its extents", "[text]") {
   const TextParams p{.font = "DejaVu Sans 32", .color = rgba(1.f, 0.5f, 0.f, 1.f)};
   const Rendered r = render("Hello, world", p);
@@ -72,7 +71,27 @@ TEST_CASE("text::create renders a line sized to its extents", "[text]") {
   CHECK(colour_ok);
   CHECK(range_ok);
 }
-// example-end
+
+TEST_CASE("text: the documentation example", "[text]") {
+  const Device device = cpu;
+  Stream stream{};
+  Workspace workspace(device);
+  // example-begin text
+  // A new image sized to the text (fontconfig name: family, style words, size in px):
+  ImageF32 title = text::create("Hello, world", {.font = "DejaVu Sans Bold 48", .color = hex("#1d3557")});
+  // Markup colours are kept; lines wrap at max_width and can be justified:
+  ImageF32 para = text::create("<b>Bold</b>, <span color=\"#e63946\">red</span> &amp; plain text that wraps",
+                               {.font = "DejaVu Serif", .size = 18, .align = text::TextAlign::justify,
+                                .max_width = 200, .markup = true});
+  // The size without rendering, then into a caller's image (no allocation with a workspace):
+  const text::TextSize size = text::measure("Score: 42", {.size = 32, .letter_spacing = 2});
+  ImageF32 label(size.width, size.height, device);
+  text::create("Score: 42", label, {.size = 32, .letter_spacing = 2}, {stream, &workspace});
+  // example-end
+  CHECK(title.height() >= 48);
+  CHECK(para.width() == 200);
+  CHECK(label.width() == size.width);
+}
 
 TEST_CASE("text: extents grow with length and size", "[text]") {
   const auto a = text::measure("Hello", {.font = "DejaVu Sans", .size = 24});
