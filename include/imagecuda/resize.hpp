@@ -155,13 +155,11 @@ inline void resample(const char* op, ConstImageView<float4> src, ImageView<float
   dispatch(
       dev,
       [&] {
-        cuda::resize_axis_table(dw, tx, ex.stream.value());
-        cuda::resize_axis_table(dh, ty, ex.stream.value());
+        cuda::resize_axis_tables(dw, tx, dh, ty, ex.stream.value());
         cuda::resize_filtered(out, f, tile_rows(scy, t.ky), ex.stream.value());
       },
       [&] {
-        host::resize_axis_table(dw, tx);
-        host::resize_axis_table(dh, ty);
+        host::resize_axis_tables(dw, tx, dh, ty);
         host::resize_filtered(out, f);
       });
 }

@@ -5,10 +5,12 @@
 
 namespace imagecuda::detail::cuda {
 namespace {
-template <class F>
-__global__ void __launch_bounds__(256) axis_kernel(int count, F f) {
+__global__ void __launch_bounds__(256) axis_tables_kernel(int nx, ResizeAxisTable x, int ny, ResizeAxisTable y) {
   const int o = blockIdx.x * 256 + threadIdx.x;
-  if (o < count) f(o);
+  if (o < nx)
+    x(o);
+  else if (o < nx + ny)
+    y(o - nx);
 }
 
 /// One block: 32 output columns x 8 output rows. Pass 1 filters the block's source rows
@@ -44,8 +46,8 @@ __global__ void __launch_bounds__(block_x* block_y) resize_tiled_kernel(Pitched<
 void resize_sample(Pitched<float4> dst, ResizeSample f, cudaStream_t s) {
   with_fixed_mode(f, f.s.mode, [&](const auto& g) { generate(dst, g, s, "resize"); });
 }
-void resize_axis_table(int count, ResizeAxisTable f, cudaStream_t s) {
-  axis_kernel<<<(count + 255) / 256, 256, 0, s>>>(count, f);
+void resize_axis_tables(int nx, ResizeAxisTable x, int ny, ResizeAxisTable y, cudaStream_t s) {
+  axis_tables_kernel<<<(nx + ny + 255) / 256, 256, 0, s>>>(nx, x, ny, y);
   check_launch("resize");
 }
 void resize_filtered(Pitched<float4> dst, ResizeFiltered f, int tile_rows, cudaStream_t s) {

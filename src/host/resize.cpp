@@ -14,8 +14,9 @@ namespace imagecuda::detail::host {
 void resize_sample(Pitched<float4> dst, ResizeSample f) {
   with_fixed_mode(f, f.s.mode, [&](const auto& g) { generate(dst, g); });
 }
-void resize_axis_table(int count, ResizeAxisTable f) {
-  for (int o = 0; o < count; ++o) f(o);
+void resize_axis_tables(int nx, ResizeAxisTable x, int ny, ResizeAxisTable y) {
+  for (int o = 0; o < nx; ++o) x(o);
+  for (int o = 0; o < ny; ++o) y(o);
 }
 void resize_filtered(Pitched<float4> dst, ResizeFiltered f) { generate(dst, f); }
 }  // namespace imagecuda::detail::host

@@ -91,14 +91,15 @@ IMAGECUDA_HD inline int resize_tile_src_rows(float scale_y, int ky) {
 
 namespace cuda {
 void resize_sample(Pitched<float4> dst, ResizeSample f, cudaStream_t stream);
-void resize_axis_table(int count, ResizeAxisTable f, cudaStream_t stream);
+/// Fills both tables in one launch: outputs 0..nx-1 of x, then 0..ny-1 of y.
+void resize_axis_tables(int nx, ResizeAxisTable x, int ny, ResizeAxisTable y, cudaStream_t stream);
 /// Tiled (a block's source rows filtered horizontally into shared memory once) when
 /// `tile_rows` > 0 source rows fit in shared memory, else one output pixel per thread.
 void resize_filtered(Pitched<float4> dst, ResizeFiltered f, int tile_rows, cudaStream_t stream);
 }  // namespace cuda
 namespace host {
 void resize_sample(Pitched<float4> dst, ResizeSample f);
-void resize_axis_table(int count, ResizeAxisTable f);
+void resize_axis_tables(int nx, ResizeAxisTable x, int ny, ResizeAxisTable y);
 void resize_filtered(Pitched<float4> dst, ResizeFiltered f);
 }  // namespace host
 
