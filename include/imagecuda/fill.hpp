@@ -19,10 +19,11 @@
 
 namespace imagecuda::fill {
 
-/// Sets every pixel of `dst` to `rgba` (straight alpha, any values kept as given).
+/// Sets every pixel of `dst` to `rgba` (straight alpha, any finite values kept as given).
 inline void color(ImageView<float4> dst, float4 rgba, const Exec& ex = {}) {
   using namespace imagecuda::detail;
   check_view("fill::color", "dst", dst);
+  check_finite("fill::color", "rgba", rgba);
   const FillColor f{rgba};
   dispatch(dst.device(), [&] { cuda::fill_color(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_color(pitched(dst), f); });
