@@ -50,7 +50,7 @@ IMAGECUDA_HD inline Hsv rgb_to_hsv(float r, float g, float b) {
   if (delta < 0.00001f)
     o.h = 0.f;
   else if (cmax == r)
-    o.h = 60.f * fmodf((g - b) / delta, 6.f);
+    o.h = 60.f * ((g - b) / delta);  // |g - b| <= delta here, so fmodf(q, 6) == q exactly
   else if (cmax == g)
     o.h = 60.f * ((b - r) / delta + 2.f);
   else
@@ -61,7 +61,11 @@ IMAGECUDA_HD inline Hsv rgb_to_hsv(float r, float g, float b) {
 /// The reference's hsv_to_rgb (sextants by h < 60, < 120, ... else), returns (r, g, b, 0).
 IMAGECUDA_HD inline float4 hsv_to_rgb(float h, float s, float v) {
   const float c = v * s;
-  const float x = c * (1.f - fabsf(fmodf(h / 60.f, 2.f) - 1.f));
+  // fmodf(q, 2) for q >= 0 is exactly q - 2*floor(q/2) (every step is exact in float); GPU
+  // fmodf is a slow software routine, so take the fast path for the usual h in [0, 360].
+  const float q = h / 60.f;
+  const float qm = q >= 0.f ? q - 2.f * floorf(q * 0.5f) : fmodf(q, 2.f);
+  const float x = c * (1.f - fabsf(qm - 1.f));
   const float m = v - c;
   float r, g, b;
   if (h < 60.f) { r = c; g = x; b = 0.f; }
