@@ -392,6 +392,7 @@ FaceFile resolve(Cache& c, const std::string& family, int weight, int slant, int
   if (!c.fc_ready) {
     expects(FcInit() == FcTrue, ErrorCode::unsupported, "text::create: fontconfig failed to initialise");
     c.fc_ready = true;
+    std::atexit([] { FcFini(); });  // fontconfig's own caches (LeakSanitizer reports them otherwise)
   }
   FcPattern* pat = FcPatternCreate();
   FcPatternAddString(pat, FC_FAMILY, reinterpret_cast<const FcChar8*>(family.c_str()));
