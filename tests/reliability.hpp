@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -129,5 +130,9 @@ inline std::vector<float4> pipeline(const ImageF32& a, const ImageF32& b, Device
   io::convert(z, u, ex);
   io::convert(u, z, ex);
   return io::download(z, ex);
+}
+/// Bit-for-bit equality without Catch (its assertions are not thread-safe: worker threads use this).
+inline bool same_pixels(const std::vector<float4>& a, const std::vector<float4>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float4)) == 0);
 }
 }  // namespace reliability
