@@ -16,9 +16,9 @@ using text::TextParams;
 namespace {
 float gpu_vs_cpu_text(std::string_view s, const TextParams& p) {
   const auto sz = text::measure(s, p);
+  OwningStream stream;  // first: the images below are freed on it, so it must outlive them (RMM's rule)
   ImageF32 g(sz.width + 37, sz.height + 5, Device::cuda(0));  // bigger capacity: logical size set
   ImageF32 c(sz.width, sz.height, Device::cpu());
-  OwningStream stream;
   Workspace ws(Device::cuda(0));
   text::create(s, g, p, {stream, &ws});
   text::create(s, c, p);
