@@ -5,6 +5,8 @@
 #include "helpers.hpp"
 #include "reliability.hpp"
 
+#include <cuda_runtime_api.h>
+
 #include <limits>
 #include <thread>
 
@@ -86,6 +88,14 @@ TEST_CASE("gpu: an impossible allocation is Error{out_of_memory} and the library
     CHECK(oom);
   }
   synchronize(Stream{});
+  // The pool keeps freed blocks (imagecuda raises its release threshold): give the hoard back to
+  // the device so that later tests, and anything outside the pool, find the memory free.
+  {
+    cudaMemPool_t pool = nullptr;
+    REQUIRE(cudaDeviceGetDefaultMemPool(&pool, 0) == cudaSuccess);
+    REQUIRE(cudaDeviceSynchronize() == cudaSuccess);
+    CHECK(cudaMemPoolTrimTo(pool, 0) == cudaSuccess);
+  }
   {
     Workspace ws(gpu);
     REQUIRE_IMAGECUDA_ERROR(ws.reserve({std::size_t(1) << 50}), ErrorCode::out_of_memory, "Workspace");
