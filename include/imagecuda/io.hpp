@@ -70,9 +70,23 @@ template <class P>
   ex.stream.synchronize();
   return out;
 }
+namespace detail {
+/// Blocking reads of an Image (download, save, encode) first wait for the stream that last
+/// wrote it when that is not the caller's stream: otherwise a copy on the legacy stream could
+/// overtake work still running on a non-blocking stream.
+template <class P>
+void wait_for_writer(const Image<P>& img, const Exec& ex) {
+  if (!img.is_freed() && !img.empty() && img.device().is_cuda() && !(img.stream() == ex.stream))
+    img.stream().synchronize();
+}
+}  // namespace detail
+
+/// Downloads an image into a new tightly packed vector. **Blocks**: waits for the image's own
+/// stream (the one that last wrote it) and for `ex.stream`.
 template <class P>
 [[nodiscard]] std::vector<P> download(const Image<P>& src, const Exec& ex = {}) {
   imagecuda::detail::check_image("io::download", "src", src);
+  detail::wait_for_writer(src, ex);
   return download(src.view(), ex);
 }
 
@@ -229,5 +243,25 @@ struct SaveParams {
 /// regular file is removed).
 void save(ConstImageView<float4> img, const std::filesystem::path& path, const SaveParams& p = {}, const Exec& ex = {});
 void save(ConstImageView<uchar4> img, const std::filesystem::path& path, const SaveParams& p = {}, const Exec& ex = {});
+
+/// The Image forms also wait for the image's own stream first (see download).
+inline void save(const ImageF32& img, const std::filesystem::path& path, const SaveParams& p = {}, const Exec& ex = {}) {
+  detail::wait_for_writer(img, ex);  // a freed image throws from view() below
+  save(img.view(), path, p, ex);
+}
+inline void save(const ImageU8& img, const std::filesystem::path& path, const SaveParams& p = {}, const Exec& ex = {}) {
+  detail::wait_for_writer(img, ex);  // a freed image throws from view() below
+  save(img.view(), path, p, ex);
+}
+[[nodiscard]] inline std::vector<std::byte> encode(const ImageF32& img, Format format, const SaveParams& p = {},
+                                                   const Exec& ex = {}) {
+  detail::wait_for_writer(img, ex);  // a freed image throws from view() below
+  return encode(img.view(), format, p, ex);
+}
+[[nodiscard]] inline std::vector<std::byte> encode(const ImageU8& img, Format format, const SaveParams& p = {},
+                                                   const Exec& ex = {}) {
+  detail::wait_for_writer(img, ex);  // a freed image throws from view() below
+  return encode(img.view(), format, p, ex);
+}
 
 }  // namespace imagecuda::io
