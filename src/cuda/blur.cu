@@ -136,9 +136,10 @@ __global__ void __launch_bounds__(32 * cos_warps)
   const int W = in.width, N = in.height;
   const int x0 = blockIdx.x * 32;
   const int x = min(x0 + lane, W - 1);
-  const int n0 = (blockIdx.y * cos_warps + warp) * plan.segment;
+  const int seg = blur_pass_segment(plan.segment, W, N);
+  const int n0 = (blockIdx.y * cos_warps + warp) * seg;
   if (n0 >= N) return;
-  const int n1 = min(n0 + plan.segment, N);
+  const int n1 = min(n0 + seg, N);
   auto load = [&](int m) {
     const float4 v = in.row(clampi(m, 0, N - 1))[x];
     return Premul ? premultiply(v) : v;
@@ -235,10 +236,11 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
   const std::size_t bytes = std::size_t(cos_warps) * cos_flush * 33 * sizeof(float4);
   Pitched<float4> tmp{temp, std::size_t(H) * sizeof(float4), H, W};
   const Pitched<const float4> mid{temp, tmp.pitch, H, W};
-  const int seg_per_block = cos_warps * plan.segment;
+  const int spb1 = cos_warps * blur_pass_segment(plan.segment, W, H);  // pass 1: W columns of H
+  const int spb2 = cos_warps * blur_pass_segment(plan.segment, H, W);  // pass 2: H columns of W
   const dim3 block(32, cos_warps);
-  const dim3 grid1((W + 31) / 32, (H + seg_per_block - 1) / seg_per_block);
-  const dim3 grid2((H + 31) / 32, (W + seg_per_block - 1) / seg_per_block);
+  const dim3 grid1((W + 31) / 32, (H + spb1 - 1) / spb1);
+  const dim3 grid2((H + 31) / 32, (W + spb2 - 1) / spb2);
   auto run = [&](auto first, auto second) {
     set_smem(first, bytes);
     set_smem(second, bytes);

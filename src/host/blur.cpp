@@ -18,7 +18,7 @@ void cosine_pass(Pitched<const float4> in, Pitched<float4> out, const BlurPlan& 
   constexpr int group = 16;
   const int W = in.width, N = in.height, R = plan.radius;
   const int groups = (W + group - 1) / group;
-  const int L = plan.segment;
+  const int L = blur_pass_segment(plan.segment, W, N);
   const int segments = (N + L - 1) / L;
   parallel_rows(groups * segments, std::size_t(group) * std::size_t(L) * 8, [&](int u0, int u1) {
     std::vector<CosineWalker<K>> walkers(group);

@@ -30,6 +30,15 @@ inline constexpr int blur_min_terms = 4;
 /// Lines are walked in segments (cosine method): long enough that the exact re-initialisation
 /// of each segment (2R+1 taps) stays a small part of the work, short enough for parallelism.
 IMAGECUDA_HD inline int blur_segment_for(int radius) { return radius <= 16 ? 128 : (radius <= 100 ? 256 : 512); }
+struct BlurPlan;
+/// The segment length of one cosine pass over `columns` lines of `samples` each: the plan's,
+/// halved (down to 64) while the pass would have fewer than ~1000 line segments of 32 columns,
+/// so that small images still fill the GPU. Both backends use it, so they segment alike.
+IMAGECUDA_HD inline int blur_pass_segment(int plan_segment, int columns, int samples) {
+  int seg = plan_segment;
+  while (seg > 64 && ((columns + 31) / 32) * ((samples + seg - 1) / seg) < 960) seg /= 2;
+  return seg;
+}
 /// Direct plans up to this radius run as one fused launch on the GPU, which cannot run in place.
 inline constexpr int blur_fused_max_radius = 24;
 /// True when the CUDA backend blurs `plan` in one fused pass (src and dst must not overlap, or
