@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// @file resize.cpp  CPU launchers of the resize module (the formulas live in detail/resize.hpp).
-// No contraction beyond the functors' explicit fmaf calls (see src/host/fill.cpp).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
+// Built with -ffp-contract=off (CMakeLists.txt): no FMAs beyond the functors' explicit ones.
 #include "imagecuda/detail/resize.hpp"
 #include "parallel.hpp"
 
