@@ -14,21 +14,7 @@ namespace {
 constexpr int W = 1000, H = 700;
 
 float compare(const std::function<void(ImageView<float4>)>& op, std::uint32_t seed, float lo = -0.25f, float hi = 1.25f) {
-  const float whole = test::gpu_vs_cpu(
-      W, H, 1, seed,
-      [&](std::vector<ImageF32>& in, Device) {
-        op(in[0]);
-        return std::move(in[0]);
-      },
-      lo, hi);
-  const float crop = test::gpu_vs_cpu(
-      W, H, 1, seed + 1,
-      [&](std::vector<ImageF32>& in, Device) {
-        op(in[0].crop_view(123, 45, 511, 377));
-        return std::move(in[0]);
-      },
-      lo, hi);
-  return std::max(whole, crop);
+  return test::gpu_vs_cpu_in_place(W, H, seed, op, lo, hi);
 }
 }  // namespace
 

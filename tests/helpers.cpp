@@ -82,4 +82,23 @@ float gpu_vs_cpu(int w, int h, int n_inputs, std::uint32_t seed,
   return max_abs_diff(results[0], results[1]);
 }
 
+float gpu_vs_cpu_in_place(int w, int h, std::uint32_t seed, const std::function<void(imagecuda::ImageView<float4>)>& op,
+                          float lo, float hi) {
+  const float whole = gpu_vs_cpu(
+      w, h, 1, seed,
+      [&](std::vector<ImageF32>& in, Device) {
+        op(in[0]);
+        return std::move(in[0]);
+      },
+      lo, hi);
+  const float crop = gpu_vs_cpu(
+      w, h, 1, seed + 1,
+      [&](std::vector<ImageF32>& in, Device) {
+        op(in[0].crop_view(123, 45, 511, 377));
+        return std::move(in[0]);
+      },
+      lo, hi);
+  return std::max(whole, crop);
+}
+
 }  // namespace test

@@ -41,6 +41,11 @@ bool has_gpu();
 float gpu_vs_cpu(int w, int h, int n_inputs, std::uint32_t seed,
                  const std::function<ImageF32(std::vector<ImageF32>&, Device)>& op, float lo = 0.f, float hi = 1.f);
 
+/// gpu_vs_cpu for an in-place op: the larger difference of running `op` on the whole image and
+/// on a crop view of it (seeds `seed` and `seed + 1`).
+float gpu_vs_cpu_in_place(int w, int h, std::uint32_t seed, const std::function<void(imagecuda::ImageView<float4>)>& op,
+                          float lo = 0.f, float hi = 1.f);
+
 }  // namespace test
 
 /// REQUIRE that `expr` throws imagecuda::Error with `code` and a message containing `needle`.
