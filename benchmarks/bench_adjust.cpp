@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// @file bench_adjust.cpp  adjust rows: every op at 4K float32 in place, and one-pass chains.
 #include <memory>
-#include <random>
 #include <vector>
 
 #include "harness.hpp"
@@ -9,15 +8,7 @@
 namespace {
 using namespace imagecuda;
 
-std::shared_ptr<ImageF32> random_image(int w, int h, unsigned seed, Device device) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> d(0.f, 1.f);
-  std::vector<float4> px(std::size_t(w) * h);
-  for (auto& p : px) p = float4{d(rng), d(rng), d(rng), d(rng)};
-  auto img = std::make_shared<ImageF32>(w, h, device);
-  io::upload(*img, px);
-  return img;
-}
+using bench::random_image;
 
 void adjust_cases(std::vector<bench::Case>& cases) {
   const int w = bench::w4k, h = bench::h4k;

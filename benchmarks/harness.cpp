@@ -20,6 +20,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 
 namespace bench {
@@ -100,6 +101,16 @@ double measure_copy_bandwidth(imagecuda::Stream s, int reps) {
 }
 
 }  // namespace
+
+std::shared_ptr<imagecuda::ImageF32> random_image(int w, int h, unsigned seed, imagecuda::Device device) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(0.f, 1.f);
+  std::vector<float4> px(std::size_t(w) * h);
+  for (auto& p : px) p = float4{d(rng), d(rng), d(rng), d(rng)};
+  auto img = std::make_shared<imagecuda::ImageF32>(w, h, device);
+  imagecuda::io::upload(*img, px);
+  return img;
+}
 
 int register_factory(const char* group, Factory f) {
   registry().emplace_back(group, std::move(f));

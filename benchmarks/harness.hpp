@@ -6,6 +6,7 @@
 #include <imagecuda/imagecuda.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ using Factory = std::function<void(std::vector<Case>&)>;
 
 /// Registers a factory; returns a dummy so it can initialise a static.
 int register_factory(const char* group, Factory f);
+
+/// A w x h image on `device` with uniform random pixels in [0, 1) (fixed seed; never zeros).
+std::shared_ptr<imagecuda::ImageF32> random_image(int w, int h, unsigned seed, imagecuda::Device device);
 
 /// 3840x2160 and 1920x1080, the sizes every issue quotes.
 inline constexpr int w4k = 3840, h4k = 2160, w1080 = 1920, h1080 = 1080;
