@@ -12,6 +12,7 @@
 #include "core/system.hpp"
 #include "core/view.hpp"
 #include "core/workspace.hpp"
+#include "core/graph.hpp"
 #include "adjust.hpp"
 #include "blend.hpp"
 #include "neighbourhood.hpp"

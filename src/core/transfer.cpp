@@ -8,7 +8,23 @@
 #include "imagecuda/detail/dispatch.hpp"
 
 namespace imagecuda::detail {
+extern thread_local bool g_running_cpu_graph;  // memory.cpp
+
 namespace {
+// Host<->device copies cannot be part of a Graph: at replay the host memory may be gone or
+// changed. Refused on both backends, as allocations are.
+void refuse_in_graph(Device device, Stream stream, const char* op) {
+  bool recording = device.is_cpu() && g_running_cpu_graph;
+  if (device.is_cuda()) {
+    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+    if (cudaStreamIsCapturing(stream.value(), &status) != cudaSuccess) (void)cudaGetLastError();
+    recording = status != cudaStreamCaptureStatusNone;
+  }
+  expects(!recording, ErrorCode::invalid_argument,
+          "{}: a copy between host memory and {} cannot be recorded in a Graph (run it before or after launch)", op,
+          device);
+}
+
 void host_copy(void* dst, std::size_t dp, const void* src, std::size_t sp, std::size_t row_bytes, int rows) {
   if (dp == sp && dp == row_bytes) {
     std::memmove(dst, src, row_bytes * std::size_t(rows));
@@ -35,11 +51,13 @@ void copy_2d(Device device, void* dst, std::size_t dp, const void* src, std::siz
 }
 void upload_2d(Device device, void* dst, std::size_t dp, const void* src, std::size_t sp, std::size_t row_bytes,
                int rows, Stream stream) {
+  refuse_in_graph(device, stream, "io::upload");
   if (device.is_cpu()) return host_copy(dst, dp, src, sp, row_bytes, rows);
   cuda_copy(device, dst, dp, src, sp, row_bytes, rows, cudaMemcpyHostToDevice, stream, "io::upload");
 }
 void download_2d(Device device, void* dst, std::size_t dp, const void* src, std::size_t sp, std::size_t row_bytes,
                  int rows, Stream stream) {
+  refuse_in_graph(device, stream, "io::download");
   if (device.is_cpu()) return host_copy(dst, dp, src, sp, row_bytes, rows);
   cuda_copy(device, dst, dp, src, sp, row_bytes, rows, cudaMemcpyDeviceToHost, stream, "io::download");
 }

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/// @file graph.cpp  Graph: stream capture into a CUDA graph, instantiate, update, launch.
+#include <cuda_runtime.h>
+
+#include <utility>
+
+#include "imagecuda/core/graph.hpp"
+#include "imagecuda/detail/cuda_check.hpp"
+#include "imagecuda/detail/dispatch.hpp"
+
+namespace imagecuda {
+namespace detail {
+extern thread_local bool g_running_cpu_graph;  // memory.cpp
+}  // namespace detail
+namespace {
+
+cudaGraphExec_t as_exec(void* p) noexcept { return static_cast<cudaGraphExec_t>(p); }
+
+// Owns a cudaGraph_t for the few lines between end of capture and instantiation.
+struct GraphHolder {
+  cudaGraph_t g = nullptr;
+  ~GraphHolder() {
+    if (g != nullptr) (void)cudaGraphDestroy(g);
+  }
+};
+
+}  // namespace
+
+Graph::~Graph() {
+  if (exec_ != nullptr) (void)cudaGraphExecDestroy(as_exec(exec_));
+}
+
+void Graph::expects_recorded(const char* op) const {
+  detail::expects(recorded_, ErrorCode::invalid_argument, "{}: the graph is empty (record it with Graph::capture first)",
+                  op);
+}
+
+void Graph::record(Device device, const Exec& ex, Recording rec, Graph* previous) {
+  const char* op = previous != nullptr ? "Graph::update" : "Graph::capture";
+  detail::expects(static_cast<bool>(rec), ErrorCode::invalid_argument, "{}: the recording function is empty", op);
+  if (ex.workspace != nullptr)
+    detail::expects(ex.workspace->device() == device, ErrorCode::device_mismatch,
+                    "{}: the workspace is on {} but the graph is for {}", op, ex.workspace->device(), device);
+  if (device.is_cpu()) {
+    // The CPU backend has no launch overhead to save: keep the function, run it on launch().
+    device_ = device;
+    cpu_ = std::move(rec);
+    ex_ = ex;
+    recorded_ = true;
+    return;
+  }
+  const cudaStream_t s = ex.stream.value();
+  detail::expects(s != cudaStreamLegacy && s != nullptr, ErrorCode::invalid_argument,
+                  "{}: stream is the legacy default stream, which CUDA cannot capture (use an OwningStream)", op);
+  detail::DeviceGuard guard(device);
+  // Thread-local mode: other threads of the program may keep calling CUDA while we record.
+  IMAGECUDA_CUDA_TRY(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal), op);
+  GraphHolder graph;
+  try {
+    rec(ex);
+  } catch (...) {
+    (void)cudaStreamEndCapture(s, &graph.g);  // ends (and discards) the capture either way
+    (void)cudaGetLastError();
+    throw;
+  }
+  const cudaError_t e = cudaStreamEndCapture(s, &graph.g);
+  if (e != cudaSuccess) {
+    (void)cudaGetLastError();
+    detail::fail(ErrorCode::cuda,
+                 "{}: the capture on {} failed: {} ({}); a recording may hold only device ops on its stream "
+                 "(no host-memory copies, synchronisation, or work on other devices)",
+                 op, device, cudaGetErrorName(e), cudaGetErrorString(e));
+  }
+  std::size_t nodes = 0;
+  IMAGECUDA_CUDA_TRY(cudaGraphGetNodes(graph.g, nullptr, &nodes), op);
+
+  cudaGraphExec_t exec = nullptr;
+  bool in_place = false;
+  if (previous != nullptr && previous->exec_ != nullptr) {
+    cudaGraphExecUpdateResultInfo info{};
+    if (cudaGraphExecUpdate(as_exec(previous->exec_), graph.g, &info) == cudaSuccess) {
+      exec = as_exec(previous->exec_);
+      previous->exec_ = nullptr;  // taken over
+      in_place = true;
+    } else {
+      (void)cudaGetLastError();  // another topology: instantiate anew below
+    }
+  }
+  if (exec == nullptr) IMAGECUDA_CUDA_TRY(cudaGraphInstantiate(&exec, graph.g, 0), op);
+
+  device_ = device;
+  exec_ = exec;
+  ex_ = ex;
+  nodes_ = nodes;
+  updated_in_place_ = in_place;
+  recorded_ = true;
+}
+
+void Graph::launch(Stream stream) const {
+  if (!recorded_) return;
+  if (device_.is_cpu()) {
+    struct Flag {  // the CPU twin of "no allocation while capturing"
+      bool previous = std::exchange(detail::g_running_cpu_graph, true);
+      ~Flag() { detail::g_running_cpu_graph = previous; }
+    } flag;
+    cpu_(ex_);
+    return;
+  }
+  detail::DeviceGuard guard(device_);
+  IMAGECUDA_CUDA_TRY(cudaGraphLaunch(as_exec(exec_), stream.value()), "Graph::launch");
+}
+
+}  // namespace imagecuda
