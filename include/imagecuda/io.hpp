@@ -159,8 +159,8 @@ inline void convert(ConstImageView<float4> src, ImageView<uchar4> dst, const Exe
 }
 
 // ---------------------------------------------------------------------------------------------
-// Files: PNG (libspng) and JPEG (libjpeg-turbo) in, PNG 8-bit / JPEG (stb_image_write) and
-// PNG 16-bit (libspng) out. Decoding runs on the host; conversion to float runs on the device.
+// Files: PNG (libspng) and JPEG (libjpeg-turbo) in, PNG 8/16-bit (libspng) and JPEG
+// (libjpeg-turbo) out. Decoding runs on the host; conversion to float runs on the device.
 //
 // Untrusted input: a missing/unreadable file throws Error{io}; an empty, truncated or corrupt
 // file, or one declaring more than 32768 pixels a side or more than LoadParams::max_pixels,
@@ -220,11 +220,22 @@ void load(std::span<const std::byte> bytes, ImageF32& dst, const LoadParams& p =
 void load(const std::filesystem::path& path, ImageU8& dst, const LoadParams& p = {}, const Exec& ex = {});
 void load(std::span<const std::byte> bytes, ImageU8& dst, const LoadParams& p = {}, const Exec& ex = {});
 
+/// Decodes on the host only, into caller memory (e.g. a pinned buffer to upload from
+/// asynchronously, or to decode on one thread and upload on another): tightly packed 8-bit RGBA,
+/// the returned info's width*height pixels (16-bit files rounded as load() into an ImageU8 does).
+/// Error{invalid_argument} when `dst` holds fewer pixels; otherwise the errors of load(). On any
+/// error `dst` is left as it was. Allocates a host buffer for the decoder; nothing on a device.
+ImageInfo decode(std::span<const std::byte> bytes, std::span<uchar4> dst, const LoadParams& p = {});
+
 struct SaveParams {
   /// JPEG quality 1..100 (validated for every format).
   int quality = 95;
-  /// PNG bit depth: 8 (stb_image_write) or 16 (libspng). JPEG is always 8 (16 -> unsupported).
+  /// PNG bit depth: 8 or 16. JPEG is always 8 (16 -> unsupported).
   int bit_depth = 8;
+  /// PNG zlib compression level 0..9 (validated for every format). The default 2 is a fast
+  /// level: the pixels are the same at every level, only the file size and the time change
+  /// (zlib's own default is 6; see docs/io.md for the size and speed of each).
+  int png_compression = 2;
   /// Format; by default from the file extension (.png, .jpg, .jpeg; case-insensitive).
   /// encode() takes the format as an argument and ignores this.
   std::optional<Format> format = std::nullopt;

@@ -92,21 +92,18 @@ Header png_header(std::span<const std::byte> bytes, const Origin& o, const LoadP
 HostImage png_decode(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
 /// PNG through libspng (SPNG_FMT_PNG) from tightly packed samples (16-bit: host-endian; libspng
 /// 0.7 writes them big-endian),
-/// `channels` 3 (RGB) or 4 (RGBA), `bit_depth` 8 or 16; returns the file bytes.
-std::vector<std::byte> spng_encode(const void* samples, int w, int h, int channels, int bit_depth, const Origin& o);
+/// `channels` 3 (RGB) or 4 (RGBA), `bit_depth` 8 or 16, zlib `level` 0..9; returns the file bytes.
+std::vector<std::byte> spng_encode(const void* samples, int w, int h, int channels, int bit_depth, int level,
+                                   const Origin& o);
+/// 8-bit PNG (libspng) from tightly packed RGBA, written as RGB when every alpha is 255.
+std::vector<std::byte> png8_encode(const std::uint8_t* rgba, int w, int h, int level, const Origin& o);
 
 // --- JPEG (TurboJPEG) ------------------------------------------------------------------------
 Header jpeg_header(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
 HostImage jpeg_decode(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
 
-// --- stb_image_write ---------------------------------------------------------------------------
-/// 8-bit PNG from tightly packed RGBA (written as RGB when every alpha is 255). stb_image_write
-/// counts bytes in int: images too large for it go through libspng instead.
-std::vector<std::byte> png8_encode(const std::uint8_t* rgba, int w, int h, const Origin& o);
-/// Baseline JPEG from tightly packed RGB (stb_image_write; TurboJPEG for images of 2^31 bytes
-/// and more, which stb's int arithmetic cannot address).
+// --- JPEG encoder (TurboJPEG) -------------------------------------------------------------------
+/// Baseline JPEG from tightly packed RGB: 4:4:4 chroma above quality 90, else 4:2:0; accurate DCT.
 std::vector<std::byte> jpeg_encode(const std::uint8_t* rgb, int w, int h, int quality, const Origin& o);
-/// TurboJPEG encoder with stb_image_write's chroma choice (4:4:4 above quality 90, else 4:2:0).
-std::vector<std::byte> jpeg_encode_large(const std::uint8_t* rgb, int w, int h, int quality, const Origin& o);
 
 }  // namespace imagecuda::io::codec

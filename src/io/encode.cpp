@@ -24,6 +24,8 @@ void validate(const Origin& o, ConstImageView<P> img, Format format, const SaveP
                              "{}: {}: quality must be 1..100, got {}", o.op, o.name, p.quality);
   imagecuda::detail::expects(p.bit_depth == 8 || p.bit_depth == 16, ErrorCode::invalid_argument,
                              "{}: {}: bit_depth must be 8 or 16, got {}", o.op, o.name, p.bit_depth);
+  imagecuda::detail::expects(p.png_compression >= 0 && p.png_compression <= 9, ErrorCode::invalid_argument,
+                             "{}: {}: png_compression must be 0..9, got {}", o.op, o.name, p.png_compression);
   if (format == Format::jpeg && p.bit_depth != 8)
     fail(o, ErrorCode::unsupported, "JPEG is 8-bit only, got bit_depth {}", p.bit_depth);
 }
@@ -69,16 +71,16 @@ std::vector<std::uint8_t> over_white(const std::vector<uchar4>& rgba) {
 }
 
 /// 16-bit PNG from tightly packed 16-bit RGBA (host-endian); RGB when every alpha is 65535.
-std::vector<std::byte> png16(const std::vector<std::uint16_t>& rgba, int w, int h, const Origin& o) {
+std::vector<std::byte> png16(const std::vector<std::uint16_t>& rgba, int w, int h, int level, const Origin& o) {
   const std::size_t n = rgba.size() / 4;
   bool opaque = true;
   for (std::size_t i = 0; i < n && opaque; ++i) opaque = rgba[4 * i + 3] == 65535;
   // libspng 0.7 takes 16-bit samples host-endian with SPNG_FMT_PNG and writes them big-endian.
-  if (!opaque) return codec::spng_encode(rgba.data(), w, h, 4, 16, o);
+  if (!opaque) return codec::spng_encode(rgba.data(), w, h, 4, 16, level, o);
   std::vector<std::uint16_t> rgb(n * 3);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t c = 0; c < 3; ++c) rgb[3 * i + c] = rgba[4 * i + c];
-  return codec::spng_encode(rgb.data(), w, h, 3, 16, o);
+  return codec::spng_encode(rgb.data(), w, h, 3, 16, level, o);
 }
 
 std::vector<std::byte> encode_u8_host(const std::vector<uchar4>& px, int w, int h, Format format,
@@ -95,9 +97,9 @@ std::vector<std::byte> encode_u8_host(const std::vector<uchar4>& px, int w, int 
       v[4 * i + 2] = static_cast<std::uint16_t>(px[i].z * 257u);
       v[4 * i + 3] = static_cast<std::uint16_t>(px[i].w * 257u);
     }
-    return png16(v, w, h, o);
+    return png16(v, w, h, p.png_compression, o);
   }
-  return codec::png8_encode(reinterpret_cast<const std::uint8_t*>(px.data()), w, h, o);
+  return codec::png8_encode(reinterpret_cast<const std::uint8_t*>(px.data()), w, h, p.png_compression, o);
 }
 
 std::vector<std::byte> encode_impl(ConstImageView<uchar4> img, Format format, const SaveParams& p, const Exec& ex,
@@ -128,7 +130,7 @@ std::vector<std::byte> encode_impl(ConstImageView<float4> img, Format format, co
         v[4 * i + 2] = q(f[i].z);
         v[4 * i + 3] = q(f[i].w);
       }
-      return png16(v, img.width(), img.height(), o);
+      return png16(v, img.width(), img.height(), p.png_compression, o);
     }
     return encode_u8_host(to_host_u8(img, o, ex), img.width(), img.height(), format, p, o);
   } catch (const std::bad_alloc&) {

@@ -266,4 +266,30 @@ void load(std::span<const std::byte> bytes, ImageU8& dst, const LoadParams& p, c
   load_into(bytes, dst, p, ex, memory_origin("io::load"));
 }
 
+ImageInfo decode(std::span<const std::byte> bytes, std::span<uchar4> dst, const LoadParams& p) {
+  const Origin o = memory_origin("io::decode");
+  codec::HostImage img = decode(bytes, p, o);
+  const std::size_t need = std::size_t(img.width) * std::size_t(img.height);
+  if (need > dst.size())
+    fail(o, ErrorCode::invalid_argument, "dst holds {} pixels, too few for {}x{} ({} pixels)", dst.size(), img.width,
+         img.height, need);
+  ImageInfo info;
+  info.width = img.width;
+  info.height = img.height;
+  info.format = codec::detect_format(bytes, o);
+  info.bit_depth = img.bit_depth;
+  auto* out = reinterpret_cast<std::uint8_t*>(dst.data());
+  if (img.bit_depth == 16) {  // rounded as deliver() into an ImageU8: (v*255 + 32767) / 65535
+    for (std::size_t i = 0; i < need * 4; ++i)
+      out[i] = static_cast<std::uint8_t>((std::uint32_t(img.data16[i]) * 255u + 32767u) / 65535u);
+  } else {
+    std::memcpy(out, img.data8.data(), need * 4);
+  }
+  // channels / orientation as probe() reports them (header only, cheap).
+  const ImageInfo h = probe_impl(bytes, p, o);
+  info.channels = h.channels;
+  info.orientation = h.orientation;
+  return info;
+}
+
 }  // namespace imagecuda::io

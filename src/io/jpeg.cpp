@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// @file jpeg.cpp  JPEG through TurboJPEG (libjpeg-turbo 2.1 API): header probe, decode of grey,
-/// YCbCr/RGB and CMYK/YCCK to RGBA8, APP1 EXIF orientation; and an encoder for images too large
-/// for stb_image_write.
+/// YCbCr/RGB and CMYK/YCCK to RGBA8, APP1 EXIF orientation; and the JPEG encoder.
 #include <turbojpeg.h>
 
 #include <cstring>
@@ -87,6 +86,9 @@ JpegHeader read_header(void* tj, std::span<const std::byte> bytes, const Origin&
       fail(o, ErrorCode::decode, "invalid JPEG: {}", msg);
     }
   }
+  // libjpeg suspends (no error) when the data ends before the frame header: nothing was read.
+  if (h.width <= 0 || h.height <= 0)
+    fail(o, ErrorCode::decode, "invalid JPEG: the data ends before the frame header ({} bytes)", bytes.size());
   check_declared_size(o, std::uint64_t(h.width), std::uint64_t(h.height), p.max_pixels);
   return h;
 }
@@ -156,18 +158,23 @@ HostImage jpeg_decode(std::span<const std::byte> bytes, const Origin& o, const L
   return img;
 }
 
-std::vector<std::byte> jpeg_encode_large(const std::uint8_t* rgb, int w, int h, int quality, const Origin& o) {
+std::vector<std::byte> jpeg_encode(const std::uint8_t* rgb, int w, int h, int quality, const Origin& o) {
   Tj tj(tjInitCompress());
   if (!tj) fail(o, ErrorCode::out_of_memory, "cannot create a TurboJPEG compressor: {}", tjGetErrorStr2(nullptr));
   unsigned char* buf = nullptr;
   unsigned long size = 0;
-  // The same chroma choice as stb_image_write: 4:4:4 above quality 90, else 4:2:0.
+  // Chroma: 4:4:4 above quality 90, else 4:2:0 (stb_image_write's choice, which imagecuda used
+  // before TurboJPEG wrote every JPEG). Accurate integer DCT.
   const int r = tjCompress2(tj.get(), rgb, w, 0, h, TJPF_RGB, &buf, &size, quality > 90 ? TJSAMP_444 : TJSAMP_420,
                             quality, TJFLAG_ACCURATEDCT);
   std::unique_ptr<unsigned char, decltype(&tjFree)> owned(buf, &tjFree);
   if (r != 0) fail(o, ErrorCode::out_of_memory, "TurboJPEG cannot encode the image: {}", tjGetErrorStr2(tj.get()));
   const auto* b = reinterpret_cast<const std::byte*>(buf);
-  return std::vector<std::byte>(b, b + size);
+  try {
+    return std::vector<std::byte>(b, b + size);
+  } catch (const std::bad_alloc&) {
+    fail(o, ErrorCode::out_of_memory, "cannot allocate {} bytes for the JPEG", size);
+  }
 }
 
 }  // namespace imagecuda::io::codec

@@ -20,7 +20,6 @@ constexpr std::array<unsigned char, 8> png_signature = {0x89, 'P', 'N', 'G', '\r
 /// compressed text inflates to) is capped: a zTXt decompression bomb fails instead of eating RAM.
 constexpr std::size_t chunk_size_limit = std::size_t(64) << 20;
 constexpr std::size_t chunk_cache_limit = std::size_t(128) << 20;
-constexpr int png_compression_level = 3;
 
 struct CtxDeleter {
   void operator()(spng_ctx* c) const noexcept { spng_ctx_free(c); }
@@ -226,7 +225,8 @@ HostImage png_decode(std::span<const std::byte> bytes, const Origin& o, const Lo
   return img;
 }
 
-std::vector<std::byte> spng_encode(const void* samples, int w, int h, int channels, int bit_depth, const Origin& o) {
+std::vector<std::byte> spng_encode(const void* samples, int w, int h, int channels, int bit_depth, int level,
+                                   const Origin& o) {
   Ctx ctx(spng_ctx_new(SPNG_CTX_ENCODER));
   if (!ctx) fail(o, ErrorCode::out_of_memory, "cannot create a libspng encoder context");
   spng_ihdr ihdr{};
@@ -236,9 +236,8 @@ std::vector<std::byte> spng_encode(const void* samples, int w, int h, int channe
   ihdr.color_type = channels == 4 ? SPNG_COLOR_TYPE_TRUECOLOR_ALPHA : SPNG_COLOR_TYPE_TRUECOLOR;
   const std::size_t len = std::size_t(w) * std::size_t(h) * std::size_t(channels) * std::size_t(bit_depth / 8);
   int r = spng_set_option(ctx.get(), SPNG_ENCODE_TO_BUFFER, 1);
-  // zlib level 3 (libspng's default is 6): on 4K photo-like content about 4x faster for about
-  // 10% more bytes; 16-bit samples are mostly noise in their low byte, which no level squeezes.
-  if (r == 0) r = spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_LEVEL, png_compression_level);
+  // SaveParams::png_compression (default 2; libspng's and zlib's default is 6): see docs/io.md.
+  if (r == 0) r = spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_LEVEL, level);
   if (r == 0) r = spng_set_ihdr(ctx.get(), &ihdr);
   // SPNG_FMT_PNG: the samples are in the PNG's own layout (16-bit big-endian).
   if (r == 0) r = spng_encode_image(ctx.get(), samples, len, SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE);
@@ -256,6 +255,22 @@ std::vector<std::byte> spng_encode(const void* samples, int w, int h, int channe
   } catch (const std::bad_alloc&) {
     fail(o, ErrorCode::out_of_memory, "cannot allocate {} bytes for the PNG", size);
   }
+}
+
+std::vector<std::byte> png8_encode(const std::uint8_t* rgba, int w, int h, int level, const Origin& o) {
+  const std::size_t n = std::size_t(w) * std::size_t(h);
+  bool opaque = true;
+  for (std::size_t i = 0; i < n && opaque; ++i) opaque = rgba[4 * i + 3] == 255;
+  if (!opaque) return spng_encode(rgba, w, h, 4, 8, level, o);
+  // Drop the constant alpha: a quarter less to filter and compress; loads back identically.
+  std::vector<std::uint8_t> rgb;
+  try {
+    rgb.resize(n * 3);
+  } catch (const std::bad_alloc&) {
+    fail(o, ErrorCode::out_of_memory, "cannot allocate {} bytes of host memory for the RGB samples", n * 3);
+  }
+  for (std::size_t i = 0; i < n; ++i) std::memcpy(&rgb[3 * i], &rgba[4 * i], 3);
+  return spng_encode(rgb.data(), w, h, 3, 8, level, o);
 }
 
 }  // namespace imagecuda::io::codec
