@@ -131,6 +131,9 @@ class Timer:
         res["wall_us"] = statistics.median(walls)
         if not HAVE_TORCH:
             res["us"] = res["wall_us"]
+        elif res["us"] < 0.3 * res["wall_us"] and res["wall_us"] > 50:
+            # the events did not bracket the kernels (they would if both use stream 0): say so
+            res["events_suspect"] = True
         return res
 
     def host(self, fn, reps=None):
