@@ -63,7 +63,7 @@ if [ -n "$NPPH" ] && [ -n "$NPPLIB" ]; then
   done
   say "NPP: headers $(dirname "$NPPH"), libraries $(dirname "$NPPLIB")"
   if "$NVCC" -O2 -std=c++17 -I"$(dirname "$NPPH")" benchmarks/compare/npp_bench.cpp -L/tmp/npplib \
-       -Xlinker -rpath=/tmp/npplib -lnppif -lnppig -lnppial -lnppicc -lnppc -o /tmp/npp_bench >"$W/npp_build.log" 2>&1; then
+       -Xlinker -rpath="$(dirname "$NPPLIB")" -lnppif -lnppig -lnppial -lnppicc -lnppc -o /tmp/npp_bench >"$W/npp_build.log" 2>&1; then
     timeout 90 /tmp/npp_bench --reps 50 --budget 1.5 --out "$W/npp.json" >"$W/npp.md" 2>"$W/npp.err"
     rc=$?
     say "npp_bench rc=$rc ($(grep -c '^| ' "$W/npp.md") table lines; $(cat "$W/npp.err" | tr '\n' ' '))"
@@ -99,6 +99,10 @@ if [ -x "$B/imagecuda_bench" ]; then
   : >"$W/ours_bench.md"
   for f in "fill " "adjust " "blend " "filter " "effect " "core " "resize " "transform " "text "; do
     timeout 60 bash -c "LD_LIBRARY_PATH=$ROOT/devbuild/lib '$B/imagecuda_bench' --filter '$f' --reps 50" \
+      >>"$W/ours_bench.md" 2>>"$W/ours_bench.err" || say "imagecuda_bench --filter '$f' rc=$?"
+  done
+  for f in "io load" "io save"; do   # host-timed file rows: few runs (each default PNG level: ours 2, libvips 6)
+    timeout 60 bash -c "LD_LIBRARY_PATH=$ROOT/devbuild/lib '$B/imagecuda_bench' --filter '$f' --reps 5" \
       >>"$W/ours_bench.md" 2>>"$W/ours_bench.err" || say "imagecuda_bench --filter '$f' rc=$?"
   done
   say "imagecuda_bench: $(grep -c '^| [a-z]* | ' "$W/ours_bench.md") rows"
