@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: MIT
+// imagecuda_pipeline: cards per second for the social-card pipeline of issue #10 (the steps are in
+// examples/social_card.hpp; docs/pipeline.md explains the design and how to run it).
+//
+//   imagecuda_pipeline --make-photos DIR N
+//       writes N distinct 1920x1280 JPEGs (quality 90) DIR/photo_0001.jpg ... (seeds 1..N of the
+//       generator that made examples/data/photo.jpg)
+//   imagecuda_pipeline --photos DIR [--threads 1,4,8] [--seconds S] [--codec-threads C]
+//                      [--slots K] [--text per-card|cached|both] [--png-compression L] [--out FILE.md]
+//       runs the pipeline over all DIR/*.jpg repeatedly: T GPU lanes (host threads), each with
+//       its own stream and CardRenderer, fed by a pool of C codec threads that read + decode the
+//       photos (TurboJPEG) into pinned buffers and encode the cards (PNG + JPEG q90) from pinned
+//       buffers. Reports cards/s per T, the time split per card and memory_stats() before and
+//       after the timed part; exits 1 if the device allocation count grew after warm-up.
+#include "../examples/social_card.hpp"
+
+#include <cuda_runtime_api.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ic = imagecuda;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+/// Host memory for uploads and downloads: pinned (cudaMallocHost) when the device is a GPU, so
+/// that the copies are truly asynchronous; plain memory on the CPU backend.
+class HostBuffer {
+ public:
+  HostBuffer(std::size_t pixels, bool pinned) : pixels_(pixels), pinned_(pinned) {
+    const std::size_t bytes = pixels * sizeof(uchar4);
+    if (pinned_) {
+      void* p = nullptr;
+      if (cudaMallocHost(&p, bytes) != cudaSuccess)
+        throw ic::Error(ic::ErrorCode::out_of_memory, "imagecuda_pipeline: cudaMallocHost failed");
+      data_ = static_cast<uchar4*>(p);
+    } else {
+      data_ = new uchar4[pixels];
+    }
+  }
+  ~HostBuffer() {
+    if (pinned_)
+      cudaFreeHost(data_);
+    else
+      delete[] data_;
+  }
+  HostBuffer(const HostBuffer&) = delete;
+  HostBuffer& operator=(const HostBuffer&) = delete;
+  [[nodiscard]] uchar4* data() const noexcept { return data_; }
+  [[nodiscard]] std::span<uchar4> span() const noexcept { return {data_, pixels_}; }
+
+ private:
+  uchar4* data_ = nullptr;
+  std::size_t pixels_ = 0;
+  bool pinned_ = false;
+};
+
+/// Reads a whole file into `out` (reusing its capacity).
+void read_file(const fs::path& path, std::vector<std::byte>& out) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) throw ic::Error(ic::ErrorCode::io, "imagecuda_pipeline: cannot open '" + path.string() + "'");
+  std::fseek(f, 0, SEEK_END);
+  const long size = std::ftell(f);
+  std::fseek(f, 0, SEEK_SET);
+  out.resize(std::size_t(std::max(size, 0L)));
+  const std::size_t got = std::fread(out.data(), 1, out.size(), f);
+  std::fclose(f);
+  if (got != out.size()) throw ic::Error(ic::ErrorCode::io, "imagecuda_pipeline: short read of '" + path.string() + "'");
+}
+
+/// A fixed pool of codec threads with one FIFO queue.
+class Pool {
+ public:
+  explicit Pool(int threads) {
+    for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { run(); });
+  }
+  ~Pool() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+  void submit(std::function<void()> task) {
+    {
+      std::lock_guard lock(mutex_);
+      tasks_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [this] { return done_ || !tasks_.empty(); });
+        if (tasks_.empty()) return;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task();
+    }
+  }
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  std::vector<std::thread> workers_;
+  bool done_ = false;
+};
+
+struct Config {
+  fs::path photos;
+  std::vector<int> threads{1, 4, 8};
+  double seconds = 5.0;
+  int codec_threads = 0;  // 0: hardware_concurrency
+  int slots = 3;          // cards in flight per lane
+  std::vector<social_card::TextMode> text_modes{social_card::TextMode::per_card, social_card::TextMode::cached};
+  int png_compression = ic::io::SaveParams{}.png_compression;
+  std::optional<fs::path> out;
+};
+
+/// One timed run's numbers.
+struct Result {
+  int lanes = 0;
+  social_card::TextMode text = social_card::TextMode::per_card;
+  std::uint64_t cards = 0;
+  double seconds = 0;
+  double decode_ms = 0, gpu_ms = 0, png_ms = 0, jpeg_ms = 0;  // per card, summed over threads
+  double png_kb = 0, jpeg_kb = 0;
+  ic::MemoryStats before, after;
+  [[nodiscard]] double cards_per_s() const { return seconds > 0 ? double(cards) / seconds : 0; }
+  [[nodiscard]] bool allocations_grew() const { return after.allocations != before.allocations; }
+};
+
+/// Shared state of one run.
+class Run {
+ public:
+  Run(const Config& cfg, const std::vector<fs::path>& files, int lanes, social_card::TextMode text, ic::Device device,
+      int max_w, int max_h)
+      : cfg_(cfg), files_(files), device_(device), max_w_(max_w), max_h_(max_h), text_(text) {
+    const bool pinned = device.is_cuda();
+    for (int l = 0; l < lanes; ++l) {
+      auto lane = std::make_unique<Lane>();
+      lane->renderer = std::make_unique<social_card::CardRenderer>(
+          device, lane->stream,
+          social_card::RendererOptions{.max_photo_width = max_w, .max_photo_height = max_h, .text = text});
+      for (int s = 0; s < cfg.slots; ++s) {
+        auto slot = std::make_unique<Slot>(std::size_t(max_w) * std::size_t(max_h), pinned);
+        slot->lane = lane.get();
+        lane->slots.push_back(std::move(slot));
+      }
+      lanes_.push_back(std::move(lane));
+    }
+  }
+
+  Result execute() {
+    const int codec = cfg_.codec_threads > 0 ? cfg_.codec_threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    Result r;
+    r.lanes = int(lanes_.size());
+    r.text = text_;
+    {
+      Pool pool(codec);
+      pool_ = &pool;
+      std::vector<std::thread> gpu;
+      for (auto& lane : lanes_) {
+        for (auto& slot : lane->slots) pool.submit([this, s = slot.get()] { decode(*s); });
+        gpu.emplace_back([this, l = lane.get()] { lane_loop(*l); });
+      }
+      // Warm-up: one pass over the photo set, and every slot of every lane used at least twice.
+      const std::uint64_t warm = std::max<std::uint64_t>(files_.size(), 2 * lanes_.size() * std::size_t(cfg_.slots));
+      while (completed_.load() < warm && !failed_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      if (!failed_.load()) {
+        r.before = ic::memory_stats(device_);
+        const std::uint64_t c0 = completed_.load();
+        const auto t0 = Clock::now();
+        timing_.store(true);
+        while (seconds_since(t0) < cfg_.seconds && !failed_.load())
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        timing_.store(false);
+        r.seconds = seconds_since(t0);
+        r.cards = completed_.load() - c0;
+      }
+      stop_.store(true);
+      for (auto& lane : lanes_) lane->ready_cv.notify_all();
+      for (auto& t : gpu) t.join();
+      // Drain: the pool's destructor waits for the queued codec tasks (they see stop_ and end).
+      pool_ = nullptr;
+    }
+    if (error_) std::rethrow_exception(error_);
+    for (auto& lane : lanes_) lane->stream.synchronize();
+    r.after = ic::memory_stats(device_);
+    const double n = std::max<double>(1.0, double(timed_cards_.load()));
+    r.decode_ms = double(decode_ns_.load()) / n / 1e6;
+    r.gpu_ms = double(gpu_ns_.load()) / n / 1e6;
+    r.png_ms = double(png_ns_.load()) / n / 1e6;
+    r.jpeg_ms = double(jpeg_ns_.load()) / n / 1e6;
+    r.png_kb = double(png_bytes_.load()) / n / 1024.0;
+    r.jpeg_kb = double(jpeg_bytes_.load()) / n / 1024.0;
+    return r;
+  }
+
+ private:
+  struct Lane;
+  struct Slot {
+    Slot(std::size_t photo_pixels, bool pinned)
+        : in(photo_pixels, pinned),
+          out(std::size_t(social_card::card_width) * social_card::card_height, pinned) {}
+    Lane* lane = nullptr;
+    HostBuffer in;   // decoded photo, RGBA8
+    HostBuffer out;  // the card, RGBA8
+    std::vector<std::byte> file;
+    int width = 0, height = 0;
+    std::int64_t decode_ns = 0, gpu_ns = 0;
+  };
+  struct Lane {
+    ic::OwningStream stream;
+    std::unique_ptr<social_card::CardRenderer> renderer;
+    std::vector<std::unique_ptr<Slot>> slots;
+    std::mutex mutex;
+    std::condition_variable ready_cv;
+    std::deque<Slot*> ready;
+  };
+
+  template <class F>
+  void guarded(F&& f) {
+    try {
+      f();
+    } catch (...) {
+      std::lock_guard lock(error_mutex_);
+      if (!error_) error_ = std::current_exception();
+      failed_.store(true);
+      stop_.store(true);
+    }
+  }
+
+  static std::int64_t ns_since(Clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t).count();
+  }
+
+  /// Codec thread: read the next photo's bytes and decode them into the slot's pinned buffer.
+  void decode(Slot& s) {
+    if (stop_.load()) return;
+    guarded([&] {
+      const auto t0 = Clock::now();
+      const std::size_t i = next_photo_.fetch_add(1) % files_.size();
+      read_file(files_[i], s.file);
+      const ic::io::ImageInfo info = ic::io::decode(s.file, s.in.span());
+      s.width = info.width;
+      s.height = info.height;
+      s.decode_ns = ns_since(t0);
+      Lane& lane = *s.lane;
+      {
+        std::lock_guard lock(lane.mutex);
+        lane.ready.push_back(&s);
+      }
+      lane.ready_cv.notify_one();
+    });
+  }
+
+  /// GPU lane: upload, compose, download on its own stream; wait; hand the card to the encoders.
+  void lane_loop(Lane& lane) {
+    guarded([&] {
+      for (;;) {
+        Slot* s = nullptr;
+        {
+          std::unique_lock lock(lane.mutex);
+          lane.ready_cv.wait(lock, [&] { return stop_.load() || !lane.ready.empty(); });
+          if (stop_.load()) return;
+          s = lane.ready.front();
+          lane.ready.pop_front();
+        }
+        const auto t0 = Clock::now();
+        lane.renderer->upload(s->in.data(), s->width, s->height);
+        lane.renderer->compose();
+        lane.renderer->download(s->out.data());
+        lane.stream.synchronize();
+        s->gpu_ns = ns_since(t0);
+        pool_->submit([this, s] { encode(*s); });
+      }
+    });
+  }
+
+  /// Codec thread: PNG and JPEG of the card from the pinned buffer; then the slot decodes the
+  /// next photo (same thread: no queue hop).
+  void encode(Slot& s) {
+    if (stop_.load()) return;
+    guarded([&] {
+      const ic::ConstImageView<uchar4> card(s.out.data(), social_card::card_width, social_card::card_height,
+                                            social_card::card_width * sizeof(uchar4), ic::Device::cpu());
+      const auto t0 = Clock::now();
+      const auto png = ic::io::encode(card, ic::io::Format::png, {.png_compression = cfg_.png_compression});
+      const auto t1 = Clock::now();
+      const auto jpg = ic::io::encode(card, ic::io::Format::jpeg, {.quality = social_card::jpeg_quality});
+      const std::int64_t png_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
+      const std::int64_t jpeg_ns = ns_since(t1);
+      if (timing_.load()) {  // completed inside the timed window: its stage times count
+        decode_ns_ += s.decode_ns;
+        gpu_ns_ += s.gpu_ns;
+        png_ns_ += png_ns;
+        jpeg_ns_ += jpeg_ns;
+        png_bytes_ += png.size();
+        jpeg_bytes_ += jpg.size();
+        ++timed_cards_;
+      }
+      ++completed_;
+    });
+    decode(s);
+  }
+
+  const Config& cfg_;
+  const std::vector<fs::path>& files_;
+  ic::Device device_;
+  int max_w_, max_h_;
+  social_card::TextMode text_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  Pool* pool_ = nullptr;
+  std::atomic<std::uint64_t> next_photo_{0}, completed_{0}, timed_cards_{0};
+  std::atomic<std::int64_t> decode_ns_{0}, gpu_ns_{0}, png_ns_{0}, jpeg_ns_{0};
+  std::atomic<std::uint64_t> png_bytes_{0}, jpeg_bytes_{0};
+  std::atomic<bool> timing_{false}, stop_{false}, failed_{false};
+  std::mutex error_mutex_;
+  std::exception_ptr error_;
+};
+
+const char* text_name(social_card::TextMode m) {
+  switch (m) {
+    case social_card::TextMode::per_card: return "per card";
+    case social_card::TextMode::cached: return "cached (same text on every card: rendered once per lane)";
+    case social_card::TextMode::none: return "none (built without text)";
+  }
+  return "?";
+}
+
+int make_photos(const fs::path& dir, int n) {
+  fs::create_directories(dir);
+  ic::OwningStream stream;
+  ic::Workspace ws;
+  const ic::Exec ex{stream, &ws};
+  ic::ImageF32 photo(1920, 1280);
+  const auto t0 = Clock::now();
+  for (int i = 1; i <= n; ++i) {
+    social_card::render_photo(photo, std::uint32_t(i), ex);
+    char name[32];
+    std::snprintf(name, sizeof name, "photo_%04d.jpg", i);
+    ic::io::save(photo, dir / name, {.quality = 90}, ex);
+  }
+  std::printf("wrote %d photos (1920x1280, JPEG quality 90) to %s in %.1f s on %s\n", n, dir.c_str(), seconds_since(t0),
+              photo.device().name().c_str());
+  return 0;
+}
+
+std::vector<int> parse_list(const std::string& s) {
+  std::vector<int> v;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) v.push_back(std::max(1, std::atoi(item.c_str())));
+  return v;
+}
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: imagecuda_pipeline --make-photos DIR N\n"
+               "       imagecuda_pipeline --photos DIR [--threads 1,4,8] [--seconds S] [--codec-threads C]\n"
+               "                          [--slots K] [--text per-card|cached|both] [--png-compression L] [--out FILE.md]\n");
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  Config cfg;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 3 && args[0] == "--make-photos") return make_photos(args[1], std::max(1, std::atoi(args[2].c_str())));
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto value = [&]() -> std::string {
+      if (i + 1 >= args.size()) throw ic::Error(ic::ErrorCode::invalid_argument, "imagecuda_pipeline: " + args[i] + " needs a value");
+      return args[++i];
+    };
+    if (args[i] == "--photos") cfg.photos = value();
+    else if (args[i] == "--threads") cfg.threads = parse_list(value());
+    else if (args[i] == "--seconds") cfg.seconds = std::atof(value().c_str());
+    else if (args[i] == "--codec-threads") cfg.codec_threads = std::atoi(value().c_str());
+    else if (args[i] == "--slots") cfg.slots = std::max(1, std::atoi(value().c_str()));
+    else if (args[i] == "--png-compression") cfg.png_compression = std::atoi(value().c_str());
+    else if (args[i] == "--out") cfg.out = fs::path(value());
+    else if (args[i] == "--text") {
+      const std::string t = value();
+      if (t == "per-card") cfg.text_modes = {social_card::TextMode::per_card};
+      else if (t == "cached") cfg.text_modes = {social_card::TextMode::cached};
+      else if (t == "both") cfg.text_modes = {social_card::TextMode::per_card, social_card::TextMode::cached};
+      else return usage();
+    } else return usage();
+  }
+  if (cfg.photos.empty() || cfg.threads.empty()) return usage();
+
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(cfg.photos)) {
+    auto ext = e.path().extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (e.is_regular_file() && (ext == ".jpg" || ext == ".jpeg" || ext == ".png")) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) throw ic::Error(ic::ErrorCode::io, "imagecuda_pipeline: no .jpg/.png files in '" + cfg.photos.string() + "'");
+  int max_w = 1, max_h = 1;
+  for (const auto& f : files) {
+    const auto info = ic::io::probe(f);
+    max_w = std::max(max_w, info.width);
+    max_h = std::max(max_h, info.height);
+  }
+
+  const ic::Device device = ic::default_device();
+  // Lanes wait for their streams: yield the CPU while waiting instead of spinning, so that the
+  // codec threads keep every core (set before the CUDA context exists; harmless if it does).
+  if (device.is_cuda()) {
+    (void)cudaSetDeviceFlags(cudaDeviceScheduleBlockingSync);
+    (void)cudaGetLastError();  // "already active" is not an error here: clear it
+  }
+  const int codec = cfg.codec_threads > 0 ? cfg.codec_threads : int(std::max(1u, std::thread::hardware_concurrency()));
+#if !defined(IMAGECUDA_HAS_TEXT)
+  cfg.text_modes = {social_card::TextMode::none};
+#endif
+
+  std::string header = fmt::format(
+      "social-card pipeline (docs/pipeline.md): {} photos up to {}x{} from {}, device {}, {} codec threads, "
+      "{} cards in flight per lane, PNG level {}, JPEG q{}, {}s per run",
+      files.size(), max_w, max_h, cfg.photos.string(), device.name(), codec, cfg.slots, cfg.png_compression,
+      social_card::jpeg_quality, cfg.seconds);
+  std::printf("%s\n", header.c_str());
+  std::vector<Result> results;
+  bool grew = false;
+  for (const auto mode : cfg.text_modes) {
+    for (const int lanes : cfg.threads) {
+      Run run(cfg, files, lanes, mode, device, max_w, max_h);
+      const Result r = run.execute();
+      grew = grew || r.allocations_grew();
+      std::printf(
+          "lanes %d, text %s: %.1f cards/s (%llu cards in %.2f s); per card: read+decode %.2f ms, GPU stage %.2f ms, "
+          "PNG %.2f ms (%.0f KiB), JPEG %.2f ms (%.0f KiB); allocations %llu -> %llu%s\n",
+          r.lanes, text_name(r.text), r.cards_per_s(), (unsigned long long)r.cards, r.seconds, r.decode_ms, r.gpu_ms,
+          r.png_ms, r.png_kb, r.jpeg_ms, r.jpeg_kb, (unsigned long long)r.before.allocations,
+          (unsigned long long)r.after.allocations, r.allocations_grew() ? "  GREW AFTER WARM-UP" : " (none after warm-up)");
+      std::fflush(stdout);
+      results.push_back(r);
+    }
+  }
+
+  if (cfg.out) {
+    std::FILE* f = std::fopen(cfg.out->c_str(), "w");
+    if (f == nullptr) throw ic::Error(ic::ErrorCode::io, "imagecuda_pipeline: cannot write '" + cfg.out->string() + "'");
+    std::fprintf(f, "# imagecuda social-card pipeline\n\n%s.\n\n", header.c_str());
+    std::fprintf(f,
+                 "Per-card times are the sums over threads divided by the cards (each stage runs on many cards at "
+                 "once, so they add up to more than 1/(cards/s)). GPU stage = upload + steps 2-7 + 8-bit convert + "
+                 "download + stream wait, on the lane's thread.\n\n");
+    std::fprintf(f, "| lanes (streams) | text | cards/s | read+decode ms | GPU stage ms | PNG ms | JPEG ms | PNG KiB | JPEG KiB | device allocations before -> after |\n");
+    std::fprintf(f, "|---|---|---|---|---|---|---|---|---|---|\n");
+    for (const auto& r : results)
+      std::fprintf(f, "| %d | %s | %.1f | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %llu -> %llu%s |\n", r.lanes,
+                   text_name(r.text), r.cards_per_s(), r.decode_ms, r.gpu_ms, r.png_ms, r.jpeg_ms, r.png_kb, r.jpeg_kb,
+                   (unsigned long long)r.before.allocations, (unsigned long long)r.after.allocations,
+                   r.allocations_grew() ? " GREW" : "");
+    std::fclose(f);
+    std::printf("wrote %s\n", cfg.out->c_str());
+  }
+  if (grew) {
+    std::fprintf(stderr, "imagecuda_pipeline: device allocations grew after warm-up\n");
+    return 1;
+  }
+  return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "imagecuda_pipeline: %s\n", e.what());
+  return 1;
+}
