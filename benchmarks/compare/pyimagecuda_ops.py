@@ -416,6 +416,11 @@ def main():
     t = Timer(a.reps, a.batch, a.budget)
     rows = []
     t_start = time.perf_counter()
+
+    def dump():  # after every case, so that a run cut short by a timeout still leaves its rows
+        with open(a.out, "w") as f:
+            json.dump({"library": f"PyImageCUDA {pic.__version__}", "gpu": gpu, "torch_events": HAVE_TORCH,
+                       "seconds": time.perf_counter() - t_start, "rows": rows}, f, indent=1)
     for name, ours, kind, make in cases():
         if a.only and a.only not in name and a.only not in ours:
             continue
@@ -425,14 +430,14 @@ def main():
         except Exception as e:  # noqa: BLE001 - record and go on: one unsupported op must not end the run
             print(f"| {name} | {ours} | error: {type(e).__name__}: {e} | | | |", flush=True)
             rows.append({"name": name, "ours": ours, "error": f"{type(e).__name__}: {e}"})
+            dump()
             continue
         res.update({"name": name, "ours": ours, "kind": kind})
         rows.append(res)
+        dump()
         print(f"| {name} | {ours} | {res['us']:.1f} | {res.get('single_us', float('nan')):.1f} | "
               f"{res['wall_us']:.1f} | {res['reps']}x{res['batch']} |", flush=True)
-    with open(a.out, "w") as f:
-        json.dump({"library": f"PyImageCUDA {pic.__version__}", "gpu": gpu, "torch_events": HAVE_TORCH,
-                   "seconds": time.perf_counter() - t_start, "rows": rows}, f, indent=1)
+    dump()
     print(f"wrote {a.out} ({time.perf_counter() - t_start:.0f} s)", flush=True)
 
 

@@ -23,6 +23,8 @@ PHOTOS=/tmp/photos
 NPHOTOS=${COMPARE_PHOTOS:-64}
 SECS=${COMPARE_SECONDS:-4}   # timed seconds per pipeline configuration
 B=$ROOT/devbuild/bin
+DEADLINE=${COMPARE_DEADLINE:-540}   # seconds: later steps get what is left (the device allows 600 per command)
+tmo() { local t=$1 l=$(( DEADLINE - ($(date +%s) - T0) )); [ "$l" -lt "$t" ] && t=$l; [ "$t" -lt 1 ] && t=1; echo "$t"; }
 say() { echo "[$(( $(date +%s) - T0 ))s] $*" | tee -a "$SUM"; }
 finish() {
   say "done"
@@ -64,7 +66,7 @@ if [ -n "$NPPH" ] && [ -n "$NPPLIB" ]; then
   say "NPP: headers $(dirname "$NPPH"), libraries $(dirname "$NPPLIB")"
   if "$NVCC" -O2 -std=c++17 -I"$(dirname "$NPPH")" benchmarks/compare/npp_bench.cpp -L/tmp/npplib \
        -Xlinker -rpath="$(dirname "$NPPLIB")" -lnppif -lnppig -lnppial -lnppicc -lnppc -o /tmp/npp_bench >"$W/npp_build.log" 2>&1; then
-    timeout 90 /tmp/npp_bench --reps 50 --budget 1.5 --out "$W/npp.json" >"$W/npp.md" 2>"$W/npp.err"
+    timeout $(tmo 90) /tmp/npp_bench --reps 50 --budget 1.5 --out "$W/npp.json" >"$W/npp.md" 2>"$W/npp.err"
     rc=$?
     say "npp_bench rc=$rc ($(grep -c '^| ' "$W/npp.md") table lines; $(cat "$W/npp.err" | tr '\n' ' '))"
   else
@@ -94,15 +96,36 @@ for i in range(n):
 EOF
 fi
 
-# --- 4. imagecuda: op rows (one invocation per group: --filter takes one substring) --------------
+# --- 4. the social-card pipeline (first: the targets are here): imagecuda, PyImageCUDA, libvips -----------------------------------
+if [ -x "$B/imagecuda_pipeline" ]; then
+  timeout $(tmo 120) bash -c "LD_LIBRARY_PATH=$ROOT/devbuild/lib '$B/imagecuda_pipeline' --photos $PHOTOS --threads 1,4,8 \
+      --seconds $SECS --text both --png-compression $PNG_LEVEL --out '$W/pipeline_cards.md'" >"$W/pipeline.log" 2>&1
+  rc=$?
+  say "imagecuda_pipeline rc=$rc"
+fi
+mkdir -p "$W/cards"
+timeout $(tmo 80) python3 benchmarks/compare/pipeline_pyimagecuda.py --photos $PHOTOS --workers 1,4,8 --seconds $SECS \
+  --png-compression $PNG_LEVEL --save "$W/cards" --out "$W/pipeline_pyimagecuda.json" >"$W/pipeline_pyimagecuda.log" 2>&1
+rc=$?
+say "pipeline_pyimagecuda rc=$rc: $(grep best "$W/pipeline_pyimagecuda.log")"
+for cfg in "uchar 8,16,32 1" "uchar 4 4" "float 16 1"; do
+  set -- $cfg
+  timeout $(tmo 90) python3 benchmarks/compare/pipeline_vips.py --photos $PHOTOS --format "$1" --workers "$2" \
+    --vips-concurrency "$3" --seconds $SECS --png-compression $PNG_LEVEL --save "$W/cards" \
+    --out "$W/pipeline_vips_$1_c$3.json" >"$W/pipeline_vips_$1_c$3.log" 2>&1
+  rc=$?
+  say "pipeline_vips $cfg rc=$rc: $(grep best "$W/pipeline_vips_$1_c$3.log")"
+done
+
+# --- 5. imagecuda: op rows (one invocation per group: --filter takes one substring) --------------
 if [ -x "$B/imagecuda_bench" ]; then
   : >"$W/ours_bench.md"
   for f in "fill " "adjust " "blend " "filter " "effect " "core " "resize " "transform " "text "; do
-    timeout 60 bash -c "LD_LIBRARY_PATH=$ROOT/devbuild/lib '$B/imagecuda_bench' --filter '$f' --reps 50" \
+    timeout $(tmo 40) bash -c "LD_LIBRARY_PATH=$ROOT/devbuild/lib '$B/imagecuda_bench' --filter '$f' --reps 50" \
       >>"$W/ours_bench.md" 2>>"$W/ours_bench.err" || say "imagecuda_bench --filter '$f' rc=$?"
   done
   for f in "io load" "io save"; do   # host-timed file rows: few runs (each default PNG level: ours 2, libvips 6)
-    timeout 60 bash -c "LD_LIBRARY_PATH=$ROOT/devbuild/lib '$B/imagecuda_bench' --filter '$f' --reps 5" \
+    timeout $(tmo 40) bash -c "LD_LIBRARY_PATH=$ROOT/devbuild/lib '$B/imagecuda_bench' --filter '$f' --reps 5" \
       >>"$W/ours_bench.md" 2>>"$W/ours_bench.err" || say "imagecuda_bench --filter '$f' rc=$?"
   done
   say "imagecuda_bench: $(grep -c '^| [a-z]* | ' "$W/ours_bench.md") rows"
@@ -110,32 +133,11 @@ else
   say "devbuild/bin/imagecuda_bench missing"
 fi
 
-# --- 5. PyImageCUDA op by op ------------------------------------------------------------------------
-timeout 150 python3 benchmarks/compare/pyimagecuda_ops.py --reps 20 --batch 10 --budget 0.4 --host-reps 3 \
+# --- 6. PyImageCUDA op by op ------------------------------------------------------------------------
+timeout $(tmo 150) python3 benchmarks/compare/pyimagecuda_ops.py --reps 20 --batch 10 --budget 0.4 --host-reps 3 \
   --out "$W/pyimagecuda_ops.json" >"$W/pyimagecuda_ops.md" 2>"$W/pyimagecuda_ops.err"
 rc=$?
 say "pyimagecuda_ops rc=$rc ($(grep -c '^| ' "$W/pyimagecuda_ops.md") lines)"
-
-# --- 6. the social-card pipeline: imagecuda, PyImageCUDA, libvips -----------------------------------
-if [ -x "$B/imagecuda_pipeline" ]; then
-  timeout 120 bash -c "LD_LIBRARY_PATH=$ROOT/devbuild/lib '$B/imagecuda_pipeline' --photos $PHOTOS --threads 1,4,8 \
-      --seconds $SECS --text both --png-compression $PNG_LEVEL --out '$W/pipeline_cards.md'" >"$W/pipeline.log" 2>&1
-  rc=$?
-  say "imagecuda_pipeline rc=$rc"
-fi
-mkdir -p "$W/cards"
-timeout 80 python3 benchmarks/compare/pipeline_pyimagecuda.py --photos $PHOTOS --workers 1,4,8 --seconds $SECS \
-  --png-compression $PNG_LEVEL --save "$W/cards" --out "$W/pipeline_pyimagecuda.json" >"$W/pipeline_pyimagecuda.log" 2>&1
-rc=$?
-say "pipeline_pyimagecuda rc=$rc: $(grep best "$W/pipeline_pyimagecuda.log")"
-for cfg in "uchar 8,16,32 1" "uchar 4 4" "float 16 1"; do
-  set -- $cfg
-  timeout 90 python3 benchmarks/compare/pipeline_vips.py --photos $PHOTOS --format "$1" --workers "$2" \
-    --vips-concurrency "$3" --seconds $SECS --png-compression $PNG_LEVEL --save "$W/cards" \
-    --out "$W/pipeline_vips_$1_c$3.json" >"$W/pipeline_vips_$1_c$3.log" 2>&1
-  rc=$?
-  say "pipeline_vips $cfg rc=$rc: $(grep best "$W/pipeline_vips_$1_c$3.log")"
-done
 
 # --- 7. the table and the chart ----------------------------------------------------------------------
 python3 benchmarks/compare/report.py --dir "$W" --md "$W/compare.md" --png "$W/compare.png" >"$W/report.log" 2>&1
