@@ -99,7 +99,7 @@ def main():
         pic.convert_float_to_u8(b["out_u8"], bg)
         data = pic.download(b["out_u8"])
         vi = pyvips.Image.new_from_memory(data, cc.CARD_W, cc.CARD_H, bands=4, format="uchar").copy(interpretation="srgb")
-        png = vi.pngsave_buffer(compression=a.png_compression)
+        png = vi.pngsave_buffer(compression=a.png_compression, filter=a.png_filter)
         jpg = vi.jpegsave_buffer(Q=cc.JPEG_Q)
         return png, jpg
 
@@ -112,7 +112,7 @@ def main():
     results = [cc.run_rate(render, photos, int(w), a.seconds) for w in a.workers.split(",")]
     cc.report(f"PyImageCUDA {pic.__version__}",
               {"library": f"PyImageCUDA {pic.__version__}", "libvips": f"{pyvips.version(0)}.{pyvips.version(1)}",
-               "png_compression": a.png_compression, "photos": len(photos), "title_lines": title.split("\n")},
+               "png_compression": a.png_compression, "png_filter": a.png_filter, "photos": len(photos), "title_lines": title.split("\n")},
               results, a.out)
 
 

@@ -19,7 +19,8 @@ path: reported separately). Every step follows the reference formulas:
      shadow = alpha at (pad + offset), gaussblur(8), * 0.55, black; inset 'over' the shadow;
      the layer 'over' the background at anchor centre-right, x offset -70
   7. title (DejaVu Sans Bold 54 px, wrapped at 620 px) and subtitle (DejaVu Sans 30 px), 'over'
-  8. cast to 8 bits, pngsave_buffer (zlib level --png-compression) + jpegsave_buffer(Q=90)
+  8. cast to 8 bits, pngsave_buffer (zlib level --png-compression, row filter --png-filter)
+     + jpegsave_buffer(Q=90)
 """
 import math
 import os
@@ -107,7 +108,7 @@ def main():
         bg = bg.composite2(sub, "over", x=cc.SUB_POS[0], y=cc.SUB_POS[1])
         # 8: encode (the 8-bit card is computed once and then encoded twice)
         out = bg.cast("uchar").copy_memory()
-        png = out.pngsave_buffer(compression=a.png_compression)
+        png = out.pngsave_buffer(compression=a.png_compression, filter=a.png_filter)
         jpg = out.jpegsave_buffer(Q=cc.JPEG_Q)
         return png, jpg
 
@@ -122,7 +123,7 @@ def main():
               f"VIPS_CONCURRENCY={a.vips_concurrency})",
               {"library": "libvips", "libvips": f"{pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}",
                "format": a.format, "vips_concurrency": a.vips_concurrency, "cpus": os.cpu_count(),
-               "png_compression": a.png_compression, "photos": len(photos)},
+               "png_compression": a.png_compression, "png_filter": a.png_filter, "photos": len(photos)},
               results, a.out)
 
 
