@@ -78,23 +78,26 @@ struct Texture {
   Texture& operator=(const Texture&) = delete;
 
   /// All texels, row 0 first (GL's t = 0 row), read with glReadPixels from an FBO.
-  [[nodiscard]] std::vector<uchar4> read() const {
-    GLuint fbo = 0;
-    glGenFramebuffers(1, &fbo);
-    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, id, 0);
-    std::vector<uchar4> out(std::size_t(w) * std::size_t(h), uchar4{0, 0, 0, 0});
-    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE) {
-      glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
-      glPixelStorei(GL_PACK_ALIGNMENT, 4);
-      glReadBuffer(GL_COLOR_ATTACHMENT0);
-      glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, out.data());
-    }
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    glDeleteFramebuffers(1, &fbo);
-    return out;
-  }
+  [[nodiscard]] std::vector<uchar4> read() const;
 };
+
+inline std::vector<uchar4> read_texture(GLuint id, int w, int h) {
+  GLuint fbo = 0;
+  glGenFramebuffers(1, &fbo);
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, id, 0);
+  std::vector<uchar4> out(std::size_t(w) * std::size_t(h), uchar4{0, 0, 0, 0});
+  if (glCheckFramebufferStatus(GL_FRAMEBUFFER) == GL_FRAMEBUFFER_COMPLETE) {
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glReadBuffer(GL_COLOR_ATTACHMENT0);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, out.data());
+  }
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  glDeleteFramebuffers(1, &fbo);
+  return out;
+}
+inline std::vector<uchar4> Texture::read() const { return read_texture(id, w, h); }
 
 /// What a copy must write: the pixels (converted with io::convert's formula), rows reversed when flipped.
 inline uchar4 to_u8(uchar4 v) { return v; }

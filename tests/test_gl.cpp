@@ -272,4 +272,38 @@ TEST_CASE("gl: without a current context (another thread) registration is refuse
   INFO(where);
 }
 
+TEST_CASE("gl: the docs' example runs on the CPU backend", "[gl]") {
+  GL_CONTEXT_OR_SKIP(ctx);
+  const Device device = Device::cpu();
+  OwningStream stream;
+  const Exec ex{stream};
+  tgl::Buffer pbo_storage(640 * 360 * 4);
+  const GLuint pbo_id = pbo_storage.id;
+  GLuint tex = 0;
+  {
+    // example-begin gl
+    // Once, with the GL context current: a texture with RGBA8 storage, registered for copies.
+    glGenTextures(1, &tex);
+    glBindTexture(GL_TEXTURE_2D, tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, 640, 360, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    gl::Texture target(tex, device);
+    // Every frame: compose, then convert + flip straight into the texture (no intermediate image).
+    ImageF32 frame(640, 360, device);
+    fill::gradient(frame, hex("#0b132b"), hex("#3a506b"), {.direction = fill::GradientDirection::vertical}, ex);
+    target.copy_from(frame, gl::Flip::vertical, ex);
+    // ... then draw a textured quad and swap buffers. Or into a pixel buffer object (GLResource):
+    gl::PixelBuffer pbo(pbo_id, device);  // glBufferData'd with at least 640*360*4 bytes
+    pbo.copy_from(frame, ex);
+    // example-end
+    stream.synchronize();
+    std::string where;
+    const auto px = io::download(frame.view());
+    CHECK(tgl::same(pbo_storage.read_pixels(640 * 360), tgl::expected(px, 640, 360, false), where));
+    INFO(where);
+    CHECK(tgl::same(tgl::read_texture(tex, 640, 360), tgl::expected(px, 640, 360, true), where));
+    INFO(where);
+  }
+  glDeleteTextures(1, &tex);
+}
+
 #endif  // IMAGECUDA_HAS_GL
