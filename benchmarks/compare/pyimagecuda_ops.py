@@ -17,7 +17,7 @@ PyImageCUDA's kernels exactly. Two numbers per op:
   * "single_us": events around one call (median), the latency of a lone call.
   * "wall_us": host wall clock over the batch including a final cuda_sync(), / K.
 Host-bound rows (text, load, save) use the host clock (time.perf_counter) around a complete
-call. Warm-up first (the module is built for sm_50..89 + PTX: the first call of each kernel
+call, with libvips' operation cache off (no cached decode or text render between runs). Warm-up first (the module is built for sm_50..89 + PTX: the first call of each kernel
 JITs on an H100).
 
 Usage: python3 pyimagecuda_ops.py [--reps N] [--batch K] [--only SUBSTR] [--out results.json]
@@ -166,6 +166,11 @@ def cases():
         out.append((name, ours, "host", make))
 
     st = {}
+
+    def once(key, make):  # a buffer made on first use and reused (never inside the timed call)
+        if key not in st:
+            st[key] = make()
+        return st[key]
 
     def img4k():
         if "img" not in st:
@@ -371,11 +376,11 @@ def cases():
     line = "The quick brown fox jumps over a lazy do"
     host("Text.create 40 chars 48px (DejaVu Sans, white)", "text | line 40 chars 48px (warm atlas)",
          lambda: (lambda: Text.create(line, font="DejaVu Sans", size=48, color=(1, 1, 1, 1),
-                                      dst_buffer=dst_big(), u8_buffer=st.setdefault("tu8", ImageU8(4000, 2000)))))
+                                      dst_buffer=dst_big(), u8_buffer=once("tu8", lambda: ImageU8(4000, 2000)))))
     card = "".join(f"Line {i + 10} of the card: quick brown fox jumps\n" for i in range(20))
     host("Text.create 20 lines 44px", "text | card 20 lines ~1080p end to end",
          lambda: (lambda: Text.create(card, font="DejaVu Sans", size=44, color=(1, 1, 1, 1),
-                                      dst_buffer=dst_big(), u8_buffer=st.setdefault("tu8", ImageU8(4000, 2000)))))
+                                      dst_buffer=dst_big(), u8_buffer=once("tu8", lambda: ImageU8(4000, 2000)))))
 
     # --- io (libvips on the CPU + upload / download): host clock, 4K ---
     def files():
@@ -386,13 +391,13 @@ def cases():
             st["files"] = d
         return st["files"]
     host("load JPEG 4K q95 -> f32", "io | load JPEG 4K q95",
-         lambda: (lambda: pic.load(os.path.join(files(), "in.jpg"), f32_buffer=dst_big(), u8_buffer=st.setdefault("iou8", ImageU8(W4K, H4K)))))
+         lambda: (lambda: pic.load(os.path.join(files(), "in.jpg"), f32_buffer=dst_big(), u8_buffer=once("iou8", lambda: ImageU8(W4K, H4K)))))
     host("load PNG 4K -> f32", "io | load PNG 4K (",
-         lambda: (lambda: pic.load(os.path.join(files(), "in.png"), f32_buffer=dst_big(), u8_buffer=st.setdefault("iou8", ImageU8(W4K, H4K)))))
+         lambda: (lambda: pic.load(os.path.join(files(), "in.png"), f32_buffer=dst_big(), u8_buffer=once("iou8", lambda: ImageU8(W4K, H4K)))))
     host("save JPEG 4K q95 from f32 (file)", "io | save JPEG 4K q95 from f32 on cuda:0 (file)",
-         lambda: (lambda: pic.save(src4k(), os.path.join(files(), "out.jpg"), u8_buffer=st.setdefault("iou8", ImageU8(W4K, H4K)), quality=95)))
+         lambda: (lambda: pic.save(src4k(), os.path.join(files(), "out.jpg"), u8_buffer=once("iou8", lambda: ImageU8(W4K, H4K)), quality=95)))
     host("save PNG 4K from f32 (file)", "io | save PNG 4K from f32 on cuda:0 (file)",
-         lambda: (lambda: pic.save(src4k(), os.path.join(files(), "out.png"), u8_buffer=st.setdefault("iou8", ImageU8(W4K, H4K)))))
+         lambda: (lambda: pic.save(src4k(), os.path.join(files(), "out.png"), u8_buffer=once("iou8", lambda: ImageU8(W4K, H4K)))))
     return out
 
 
@@ -406,6 +411,8 @@ def main():
     ap.add_argument("--out", default="pyimagecuda_ops.json")
     a = ap.parse_args()
 
+    import pyvips
+    pyvips.cache_set_max(0)  # load/save/text go through libvips: no cached decodes or renders between runs
     if HAVE_TORCH:
         torch.cuda.init()
         torch.zeros(1, device="cuda")  # the primary context exists before PyImageCUDA's cudart touches it
