@@ -13,7 +13,7 @@ Inputs (any may be missing; its columns are then empty), all in --dir:
 Ratios are "how many times faster imagecuda is": other library's time / imagecuda's time, and
 imagecuda's cards/s / the other library's cards/s.
 
-Usage: python3 report.py --dir DIR [--md compare.md] [--png compare.png]
+Usage: python3 report.py --dir DIR [--md compare.md] [--png PATH (default: benchmarks/compare/compare.png)]
 """
 import argparse
 import glob
@@ -93,7 +93,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
     ap.add_argument("--md", default="compare.md")
-    ap.add_argument("--png", default="compare.png")
+    ap.add_argument("--png", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "compare.png"))
     a = ap.parse_args()
     d = a.dir
 
@@ -159,12 +159,13 @@ def main():
     md.append("")
     best_pic = max((r["cards_per_s"] for r in pipe_pic["results"]), default=None) if pipe_pic else None
     best_vips = max((r["cards_per_s"] for j in pipe_vips for r in j["results"]), default=None)
+    where = {v: n for n, v in rows}  # configuration of each best
     md += ["| best of each (imagecuda: text rendered per card) | cards/s | imagecuda × | target |", "|---|---:|---:|---|"]
-    md.append(f"| imagecuda | {best_ours if best_ours is not None else '—'} | | |")
-    for name, v, target in [("PyImageCUDA 0.1.4", best_pic, 10), ("libvips, all CPU threads", best_vips, 5)]:
+    md.append(f"| imagecuda ({where.get(best_ours, '—')}) | {'—' if best_ours is None else f'{best_ours:.1f}'} | | |")
+    for name, v, target in [("PyImageCUDA", best_pic, 10), ("libvips, all CPU threads", best_vips, 5)]:
         x = best_ours / v if (best_ours and v) else None
         ok = "—" if x is None else ("met" if x >= target else "**not met**")
-        md.append(f"| {name} | {'—' if v is None else f'{v:.1f}'} | {'—' if x is None else f'{x:.1f}×'} | ≥ {target}×: {ok} |")
+        md.append(f"| {name} ({where.get(v, '—')}) | {'—' if v is None else f'{v:.1f}'} | {'—' if x is None else f'{x:.1f}×'} | ≥ {target}×: {ok} |")
     md.append("")
     with open(a.md, "w") as f:
         f.write("\n".join(md) + "\n")
