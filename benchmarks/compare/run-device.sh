@@ -5,7 +5,7 @@
 #   bash benchmarks/compare/run-device.sh          (carry .gl, .whl and devbuild)
 # Needs: devbuild/bin/imagecuda_bench and devbuild/bin/imagecuda_pipeline (tools/build-device.sh),
 # devbuild/lib, devbuild/fonts + fonts.conf; .whl/ with pyimagecuda 0.1.4, pyvips, pyvips-binary,
-# cffi, pycparser (benchmarks/compare/README.md); .gl/ with the GL loader .debs.
+# cffi, pycparser and .whl/x11/*.deb (benchmarks/compare/README.md); .gl/ with the GL loader .debs.
 # Everything is capped so that the whole run stays under 8 minutes. $OUT gets (8 files at most):
 #   summary.txt, compare.md (the table for RESULTS.md), compare.png (the chart), results.tar.gz
 #   (every log and JSON), and the main logs uncompressed.
@@ -45,6 +45,17 @@ if [ -z "${COMPARE_NO_GL:-}" ]; then   # COMPARE_NO_GL=1: a dry run on a machine
 fi
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
   >"$W/pip.log" 2>&1 || { say "pip install of .whl failed (see pip.log)"; exit 1; }
+# PyImageCUDA's bundled libGLX needs libX11.so.6 and libXext.so.6 (manylinux leaves them to the
+# system). Where the machine lacks them, the Debian 12 packages in .whl/x11 provide them: unpacked
+# under /tmp (never into /), and only the missing libraries are put on the library path.
+mkdir -p /tmp/x11lib
+for so in libX11.so.6 libXext.so.6 libxcb.so.1 libXau.so.6 libXdmcp.so.6 libbsd.so.0 libmd.so.0; do
+  if ! ldconfig -p | grep -q "[[:space:]]$so[[:space:]]"; then
+    [ -d /tmp/x11 ] || { mkdir -p /tmp/x11; for f in .whl/x11/*.deb; do dpkg -x "$f" /tmp/x11; done; }
+    ln -sf "$(ls /tmp/x11/usr/lib/x86_64-linux-gnu/$so* | head -1)" /tmp/x11lib/$so && say "carried $so (.whl/x11)"
+  fi
+done
+export LD_LIBRARY_PATH=/tmp/x11lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export PYTHONPATH=/tmp/site:$ROOT/benchmarks/compare
 export FONTCONFIG_FILE=$ROOT/devbuild/fonts.conf   # DejaVu for imagecuda and for libvips' Pango
 export PYTHONUNBUFFERED=1
