@@ -53,6 +53,20 @@ def lcg_image(w, h, seed):
     return pic.from_numpy(np.ascontiguousarray(a))
 
 
+def photo_like_image(w, h):
+    """bench_io.cpp's photo_like(): smooth waves and gradients plus +-3 grain, 8-bit, opaque, so
+    that PNG and JPEG compress it as they compress real content (the io rows' input)."""
+    fy, fx = np.mgrid[0:h, 0:w].astype(np.float32)
+    fx /= w
+    fy /= h
+    rgb = [0.5 + 0.4 * np.sin(9 * fx + 3 * fy), 0.5 + 0.4 * np.cos(5 * fy - 4 * fx * fy), 0.3 + 0.6 * fx * (1 - fy)]
+    rng = np.random.default_rng(7)
+    a = np.full((h, w, 4), 255, np.uint8)
+    for c in range(3):
+        a[..., c] = np.clip((rgb[c] * 255).astype(np.int32) + rng.integers(-3, 4, (h, w)), 0, 255)
+    return pic.from_numpy(a)
+
+
 def logo_image(w, h):
     """bench_effect.cpp's logo(): 24 soft-edged discs on transparent black."""
     a = np.zeros((h, w, 4), dtype=np.float32)
@@ -385,12 +399,16 @@ def cases():
          lambda: (lambda: Text.create(card, font="DejaVu Sans", size=44, color=(1, 1, 1, 1),
                                       dst_buffer=dst_big(), u8_buffer=once("tu8", lambda: ImageU8(4000, 2000)))))
 
-    # --- io (libvips on the CPU + upload / download): host clock, 4K ---
+    # --- io (libvips on the CPU + upload / download): host clock, 4K photo-like content as in
+    # bench_io.cpp; PyImageCUDA's save() has no PNG level: libvips' defaults (level 6, no filter) ---
+    def photo4k_io():
+        return once("photo_io", lambda: photo_like_image(W4K, H4K))
+
     def files():
         if "files" not in st:
             d = tempfile.mkdtemp(prefix="pic_io_")
-            pic.save(src4k(), os.path.join(d, "in.jpg"), quality=95)
-            pic.save(src4k(), os.path.join(d, "in.png"))
+            pic.save(photo4k_io(), os.path.join(d, "in.jpg"), quality=95)
+            pic.save(photo4k_io(), os.path.join(d, "in.png"))
             st["files"] = d
         return st["files"]
     host("load JPEG 4K q95 -> f32", "io | load JPEG 4K q95",
@@ -398,9 +416,9 @@ def cases():
     host("load PNG 4K -> f32", "io | load PNG 4K (",
          lambda: (lambda: pic.load(os.path.join(files(), "in.png"), f32_buffer=dst_big(), u8_buffer=once("iou8", lambda: ImageU8(W4K, H4K)))))
     host("save JPEG 4K q95 from f32 (file)", "io | save JPEG 4K q95 from f32 on cuda:0 (file)",
-         lambda: (lambda: pic.save(src4k(), os.path.join(files(), "out.jpg"), u8_buffer=once("iou8", lambda: ImageU8(W4K, H4K)), quality=95)))
+         lambda: (lambda: pic.save(photo4k_io(), os.path.join(files(), "out.jpg"), u8_buffer=once("iou8", lambda: ImageU8(W4K, H4K)), quality=95)))
     host("save PNG 4K from f32 (file)", "io | save PNG 4K from f32 on cuda:0 (file)",
-         lambda: (lambda: pic.save(src4k(), os.path.join(files(), "out.png"), u8_buffer=once("iou8", lambda: ImageU8(W4K, H4K)))))
+         lambda: (lambda: pic.save(photo4k_io(), os.path.join(files(), "out.png"), u8_buffer=once("iou8", lambda: ImageU8(W4K, H4K)))))
     return out
 
 
