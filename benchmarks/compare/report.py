@@ -124,6 +124,14 @@ def main():
         md.append(f"| {show(key)} | {fmt_us(our)} | {fmt_us(r['us'])} | {fmt_x(our, r['us'])} | {r['name']}{flag} |")
         if our and r["kind"] == "device":
             chart_ops.append((show(key), r["us"] / our))
+    if chart_ops:
+        import math
+        xs = [v for _, v in chart_ops]
+        gm = math.exp(sum(math.log(v) for v in xs) / len(xs))
+        lo, hi = min(chart_ops, key=lambda t: t[1]), max(chart_ops, key=lambda t: t[1])
+        md.append("")
+        md.append(f"GPU ops: geometric mean {gm:.1f}× over {len(xs)} rows; lowest {lo[1]:.2f}× ({lo[0]}), "
+                  f"highest {hi[1]:.0f}× ({hi[0]}).")
     md.append("")
 
     # --- ops vs NPP ---
