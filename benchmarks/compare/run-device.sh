@@ -14,12 +14,12 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 OUT=${OUT:-/tmp/compare-out}
 W=/tmp/cmp            # work dir: every log and result; tarred into $OUT at the end
-rm -rf "$W"
+rm -rf "$W" /tmp/cmp_photos
 mkdir -p "$OUT" "$W"
 SUM=$W/summary.txt
 T0=$(date +%s)
 PNG_LEVEL=2           # one zlib level for every pipeline (imagecuda's default; libvips' default is 6)
-PHOTOS=/tmp/photos
+PHOTOS=/tmp/cmp_photos    # our own set (rm -rf at start): 64 x 1920x1280 JPEG q90 from imagecuda_pipeline --make-photos
 NPHOTOS=${COMPARE_PHOTOS:-64}
 SECS=${COMPARE_SECONDS:-4}   # timed seconds per pipeline configuration
 B=$ROOT/devbuild/bin
