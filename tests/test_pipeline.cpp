@@ -107,3 +107,27 @@ TEST_CASE("pipeline: one social card on the CPU through the shared renderer", "[
     REQUIRE_IMAGECUDA_ERROR(r.upload(big.data(), pw + 1, ph), ErrorCode::invalid_argument, "capacity");
   }
 }
+
+TEST_CASE("pipeline: io::decode into caller memory matches io::load", "[pipeline][io]") {
+  const int w = 97, h = 61;
+  const std::vector<uchar4> photo = small_photo(w, h, 5);
+  const ConstImageView<uchar4> view(photo.data(), w, h, w * sizeof(uchar4), cpu);
+  for (const auto format : {io::Format::jpeg, io::Format::png}) {
+    const auto bytes = io::encode(view, format, {.quality = 90});
+    ImageU8 loaded(w, h, cpu);
+    io::load(bytes, loaded, {.device = cpu});
+    const auto expected = io::download(loaded);
+    std::vector<uchar4> got(std::size_t(w) * h + 5);  // larger than needed is fine
+    const auto info = io::decode(bytes, got);
+    CHECK(info.width == w);
+    CHECK(info.height == h);
+    CHECK(info.format == format);
+    got.resize(std::size_t(w) * h);
+    CHECK(test::max_abs_diff(got, expected) == 0);
+    std::vector<uchar4> small(std::size_t(w) * h - 1);
+    REQUIRE_IMAGECUDA_ERROR(io::decode(bytes, small), ErrorCode::invalid_argument, "too few for 97x61");
+  }
+  std::vector<uchar4> any(16);
+  const std::vector<std::byte> junk(40, std::byte{7});
+  REQUIRE_IMAGECUDA_ERROR(io::decode(junk, any), ErrorCode::unsupported, "io::decode: <memory>: ");
+}

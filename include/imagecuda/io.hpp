@@ -223,8 +223,10 @@ void load(std::span<const std::byte> bytes, ImageU8& dst, const LoadParams& p = 
 /// Decodes on the host only, into caller memory (e.g. a pinned buffer to upload from
 /// asynchronously, or to decode on one thread and upload on another): tightly packed 8-bit RGBA,
 /// the returned info's width*height pixels (16-bit files rounded as load() into an ImageU8 does).
-/// Error{invalid_argument} when `dst` holds fewer pixels; otherwise the errors of load(). On any
-/// error `dst` is left as it was. Allocates a host buffer for the decoder; nothing on a device.
+/// Error{invalid_argument} (before decoding) when `dst` holds fewer pixels; otherwise the errors
+/// of load(), except that a corrupt file may leave `dst` partly written: a plain JPEG (no CMYK,
+/// no EXIF rotation to apply) is decoded straight into `dst`, without a host buffer or a copy.
+/// Nothing is allocated on a device.
 ImageInfo decode(std::span<const std::byte> bytes, std::span<uchar4> dst, const LoadParams& p = {});
 
 struct SaveParams {

@@ -101,9 +101,16 @@ std::vector<std::byte> png8_encode(const std::uint8_t* rgba, int w, int h, int l
 // --- JPEG (TurboJPEG) ------------------------------------------------------------------------
 Header jpeg_header(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
 HostImage jpeg_decode(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
+/// Decodes straight into `dst` (RGBA8, room for `capacity` pixels) when nothing is left to do
+/// afterwards (not CMYK/YCCK; orientation 1 or autorotate off) and the image fits; sets w and h
+/// (the stored size) either way. Returns false, having written nothing, when it cannot; then
+/// use jpeg_decode. A decode error may leave `dst` partly written.
+bool jpeg_decode_into(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p, std::uint8_t* dst,
+                      std::size_t capacity, int& w, int& h);
 
 // --- JPEG encoder (TurboJPEG) -------------------------------------------------------------------
-/// Baseline JPEG from tightly packed RGB: 4:4:4 chroma above quality 90, else 4:2:0; accurate DCT.
-std::vector<std::byte> jpeg_encode(const std::uint8_t* rgb, int w, int h, int quality, const Origin& o);
+/// Baseline JPEG from tightly packed RGB (`channels` 3) or RGBX (4, the fourth byte ignored):
+/// 4:4:4 chroma above quality 90, else 4:2:0; accurate DCT.
+std::vector<std::byte> jpeg_encode(const std::uint8_t* px, int w, int h, int channels, int quality, const Origin& o);
 
 }  // namespace imagecuda::io::codec

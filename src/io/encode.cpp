@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <new>
+#include <span>
 #include <string>
 #include <system_error>
 
@@ -59,7 +60,7 @@ std::vector<uchar4> to_host_u8(ConstImageView<float4> img, const Origin& o, cons
 }
 
 /// JPEG has no alpha: composite over white in 8 bits, C' = (C*A + 255*(255-A) + 127) / 255.
-std::vector<std::uint8_t> over_white(const std::vector<uchar4>& rgba) {
+std::vector<std::uint8_t> over_white(std::span<const uchar4> rgba) {
   std::vector<std::uint8_t> rgb(rgba.size() * 3);
   for (std::size_t i = 0; i < rgba.size(); ++i) {
     const unsigned a = rgba[i].w, white = 255u * (255u - a) + 127u;
@@ -83,11 +84,14 @@ std::vector<std::byte> png16(const std::vector<std::uint16_t>& rgba, int w, int 
   return codec::spng_encode(rgb.data(), w, h, 3, 16, level, o);
 }
 
-std::vector<std::byte> encode_u8_host(const std::vector<uchar4>& px, int w, int h, Format format,
-                                      const SaveParams& p, const Origin& o) {
+std::vector<std::byte> encode_u8_host(std::span<const uchar4> px, int w, int h, Format format, const SaveParams& p,
+                                      const Origin& o) {
   if (format == Format::jpeg) {
+    // Opaque pixels are unchanged by the compositing: TurboJPEG reads them as RGBX directly.
+    if (std::all_of(px.begin(), px.end(), [](uchar4 v) { return v.w == 255; }))
+      return codec::jpeg_encode(reinterpret_cast<const std::uint8_t*>(px.data()), w, h, 4, p.quality, o);
     const auto rgb = over_white(px);
-    return codec::jpeg_encode(rgb.data(), w, h, p.quality, o);
+    return codec::jpeg_encode(rgb.data(), w, h, 3, p.quality, o);
   }
   if (p.bit_depth == 16) {
     std::vector<std::uint16_t> v(px.size() * 4);
@@ -106,6 +110,10 @@ std::vector<std::byte> encode_impl(ConstImageView<uchar4> img, Format format, co
                                    const Origin& o) {
   validate(o, img, format, p);
   try {
+    // Host memory already in the encoders' layout (a CPU image, or a view of a caller's pinned
+    // buffer): encode it where it is, without a copy.
+    if (img.device().is_cpu() && img.contiguous())
+      return encode_u8_host(std::span<const uchar4>(img.data(), img.pixels()), img.width(), img.height(), format, p, o);
     return encode_u8_host(to_host<uchar4>(img, ex), img.width(), img.height(), format, p, o);
   } catch (const std::bad_alloc&) {
     fail(o, ErrorCode::out_of_memory, "out of host memory encoding {}x{} pixels", img.width(), img.height());

@@ -268,11 +268,27 @@ void load(std::span<const std::byte> bytes, ImageU8& dst, const LoadParams& p, c
 
 ImageInfo decode(std::span<const std::byte> bytes, std::span<uchar4> dst, const LoadParams& p) {
   const Origin o = memory_origin("io::decode");
+  auto too_small = [&](int w, int h) {
+    fail(o, ErrorCode::invalid_argument, "dst holds {} pixels, too few for {}x{} ({} pixels)", dst.size(), w, h,
+         std::size_t(w) * std::size_t(h));
+  };
+  if (codec::detect_format(bytes, o) == Format::jpeg) {
+    // The common case, decoded straight into dst: no intermediate buffer, no copy.
+    int w = 0, h = 0;
+    if (codec::jpeg_decode_into(bytes, o, p, reinterpret_cast<std::uint8_t*>(dst.data()), dst.size(), w, h)) {
+      ImageInfo info = probe_impl(bytes, p, o);
+      info.width = w;
+      info.height = h;
+      return info;
+    }
+    if (std::size_t(w) * std::size_t(h) > dst.size()) {  // fail before decoding anything
+      const ImageInfo info = probe_impl(bytes, p, o);
+      too_small(info.width, info.height);
+    }
+  }
   codec::HostImage img = decode(bytes, p, o);
   const std::size_t need = std::size_t(img.width) * std::size_t(img.height);
-  if (need > dst.size())
-    fail(o, ErrorCode::invalid_argument, "dst holds {} pixels, too few for {}x{} ({} pixels)", dst.size(), img.width,
-         img.height, need);
+  if (need > dst.size()) too_small(img.width, img.height);
   ImageInfo info;
   info.width = img.width;
   info.height = img.height;

@@ -158,14 +158,36 @@ HostImage jpeg_decode(std::span<const std::byte> bytes, const Origin& o, const L
   return img;
 }
 
-std::vector<std::byte> jpeg_encode(const std::uint8_t* rgb, int w, int h, int quality, const Origin& o) {
+bool jpeg_decode_into(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p, std::uint8_t* dst,
+                      std::size_t capacity, int& w, int& h) {
+  Tj tj = make_decompressor(o);
+  const JpegHeader jh = read_header(tj.get(), bytes, o, p);
+  w = jh.width;
+  h = jh.height;
+  const bool cmyk = jh.colorspace == TJCS_CMYK || jh.colorspace == TJCS_YCCK;
+  if (cmyk || std::size_t(jh.width) * std::size_t(jh.height) > capacity) return false;
+  if (p.autorotate && jpeg_exif_orientation(bytes) != 1) return false;
+  const int r = tjDecompress2(tj.get(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                              static_cast<unsigned long>(bytes.size()), dst, jh.width, 0, jh.height, TJPF_RGBA,
+                              TJFLAG_LIMITSCANS);
+  if (r != 0) {  // the same rules as jpeg_decode
+    const std::string msg = tjGetErrorStr2(tj.get());
+    const bool warning = tjGetErrorCode(tj.get()) == TJERR_WARNING;
+    if (!warning) fail(o, ErrorCode::decode, "invalid JPEG: {}", msg);
+    if (p.strict) fail(o, ErrorCode::decode, "corrupt or truncated JPEG: {}", msg);
+  }
+  return true;
+}
+
+std::vector<std::byte> jpeg_encode(const std::uint8_t* px, int w, int h, int channels, int quality, const Origin& o) {
   Tj tj(tjInitCompress());
   if (!tj) fail(o, ErrorCode::out_of_memory, "cannot create a TurboJPEG compressor: {}", tjGetErrorStr2(nullptr));
   unsigned char* buf = nullptr;
   unsigned long size = 0;
   // Chroma: 4:4:4 above quality 90, else 4:2:0 (stb_image_write's choice, which imagecuda used
   // before TurboJPEG wrote every JPEG). Accurate integer DCT.
-  const int r = tjCompress2(tj.get(), rgb, w, 0, h, TJPF_RGB, &buf, &size, quality > 90 ? TJSAMP_444 : TJSAMP_420,
+  const int r = tjCompress2(tj.get(), px, w, 0, h, channels == 4 ? TJPF_RGBX : TJPF_RGB, &buf, &size,
+                            quality > 90 ? TJSAMP_444 : TJSAMP_420,
                             quality, TJFLAG_ACCURATEDCT);
   std::unique_ptr<unsigned char, decltype(&tjFree)> owned(buf, &tjFree);
   if (r != 0) fail(o, ErrorCode::out_of_memory, "TurboJPEG cannot encode the image: {}", tjGetErrorStr2(tj.get()));
