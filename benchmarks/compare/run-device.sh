@@ -49,8 +49,9 @@ python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upg
 # system). Where the machine lacks them, the Debian 12 packages in .whl/x11 provide them: unpacked
 # under /tmp (never into /), and only the missing libraries are put on the library path.
 mkdir -p /tmp/x11lib
+LDCACHE=$(ldconfig -p)   # once: 'ldconfig -p | grep -q' fails under pipefail when grep exits early
 for so in libX11.so.6 libXext.so.6 libxcb.so.1 libXau.so.6 libXdmcp.so.6 libbsd.so.0 libmd.so.0; do
-  if ! ldconfig -p | grep -q "[[:space:]]$so[[:space:]]"; then
+  if ! grep -q "[[:space:]]$so[[:space:]]" <<<"$LDCACHE"; then
     [ -d /tmp/x11 ] || { mkdir -p /tmp/x11; for f in .whl/x11/*.deb; do dpkg -x "$f" /tmp/x11; done; }
     ln -sf "$(ls /tmp/x11/usr/lib/x86_64-linux-gnu/$so* | head -1)" /tmp/x11lib/$so && say "carried $so (.whl/x11)"
   fi
