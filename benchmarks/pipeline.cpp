@@ -294,6 +294,7 @@ class Run {
           lane.ready.pop_front();
         }
         const auto t0 = Clock::now();
+        lane.renderer->prepare_text();  // per-card text first: see CardRenderer::prepare_text
         lane.renderer->upload(s->in.data(), s->width, s->height);
         lane.renderer->compose();
         lane.renderer->download(s->out.data());
@@ -436,9 +437,14 @@ int main(int argc, char** argv) try {
   const ic::Device device = ic::default_device();
   // Lanes wait for their streams: yield the CPU while waiting instead of spinning, so that the
   // codec threads keep every core (set before the CUDA context exists; harmless if it does).
+  std::string device_name = device.name();
   if (device.is_cuda()) {
-    (void)cudaSetDeviceFlags(cudaDeviceScheduleBlockingSync);
+    const bool blocking = cudaSetDeviceFlags(cudaDeviceScheduleBlockingSync) == cudaSuccess;
     (void)cudaGetLastError();  // "already active" is not an error here: clear it
+    cudaDeviceProp prop{};
+    if (cudaGetDeviceProperties(&prop, device.ordinal()) == cudaSuccess)
+      device_name += fmt::format(" ({})", prop.name);
+    device_name += blocking ? ", lanes wait with blocking sync" : ", lanes wait with the default (may spin)";
   }
   const int codec = cfg.codec_threads > 0 ? cfg.codec_threads : int(std::max(1u, std::thread::hardware_concurrency()));
 #if !defined(IMAGECUDA_HAS_TEXT)
@@ -448,7 +454,7 @@ int main(int argc, char** argv) try {
   std::string header = fmt::format(
       "social-card pipeline (docs/pipeline.md): {} photos up to {}x{} from {}, device {}, {} codec threads, "
       "{} cards in flight per lane, PNG level {}, JPEG q{}, {}s per run",
-      files.size(), max_w, max_h, cfg.photos.string(), device.name(), codec, cfg.slots, cfg.png_compression,
+      files.size(), max_w, max_h, cfg.photos.string(), device_name, codec, cfg.slots, cfg.png_compression,
       social_card::jpeg_quality, cfg.seconds);
   std::printf("%s\n", header.c_str());
   std::vector<Result> results;

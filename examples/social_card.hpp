@@ -129,9 +129,20 @@ class CardRenderer {
     ic::blend::normal(card_, shadowed_, {.anchor = ic::blend::Anchor::center_right, .offset_x = inset_offset_x}, ex);
     // 7. Title and subtitle, blended NORMAL at their positions.
     if (options_.text == TextMode::none) return;
-    if (options_.text == TextMode::per_card) render_text();
+    if (options_.text == TextMode::per_card && !text_ready_) render_text();
+    text_ready_ = false;
     ic::blend::normal(card_, title_, {.offset_x = title_x, .offset_y = title_y}, ex);
     ic::blend::normal(card_, subtitle_, {.offset_x = subtitle_x, .offset_y = subtitle_y}, ex);
+  }
+
+  /// Optional: renders this card's text layers now instead of in compose() (the same pixels).
+  /// A pipeline calls it before upload(): the text module stages its glyph lists in one shared
+  /// pinned buffer and waits for the previous user's copy, which is then not queued behind this
+  /// stream's (or another lane's) heavy kernels.
+  void prepare_text() {
+    if (options_.text != TextMode::per_card || text_ready_) return;
+    render_text();
+    text_ready_ = true;
   }
 
   /// Step 8, device half: the card to 8 bits (round(clamp(v)*255), on the device) and an
@@ -183,6 +194,7 @@ class CardRenderer {
   ic::ImageU8 card8_;      // the card in 8 bits, downloaded for the encoders
   ic::ImageF32 title_;
   ic::ImageF32 subtitle_;
+  bool text_ready_ = false;  // prepare_text() already rendered this card's text
 };
 
 // ---------------------------------------------------------------------------------------------
