@@ -28,14 +28,30 @@ std::vector<uchar4> small_photo(int w, int h, std::uint32_t seed) {
 float4 at(const std::vector<float4>& v, int x, int y) { return v[std::size_t(y) * W + x]; }
 }  // namespace
 
+/// One photo and one card, rendered once for all the sections below (Catch2 reruns a test case
+/// from the top for every section; rendering once keeps the sanitizer builds quick).
+struct Rendered {
+  static constexpr int pw = 320, ph = 214;
+  std::vector<uchar4> photo = small_photo(pw, ph, 3);
+  social_card::CardRenderer r{cpu, Stream{}, {.max_photo_width = pw, .max_photo_height = ph}};
+  std::vector<uchar4> card8 = std::vector<uchar4>(std::size_t(W) * H);
+  Rendered() {
+    r.upload(photo.data(), pw, ph);
+    r.compose();
+    r.download(card8.data());
+  }
+};
+Rendered& rendered() {
+  static Rendered once;
+  return once;
+}
+
 TEST_CASE("pipeline: one social card on the CPU through the shared renderer", "[pipeline]") {
-  const int pw = 320, ph = 214;
-  const std::vector<uchar4> photo = small_photo(pw, ph, 3);
-  social_card::CardRenderer r(cpu, Stream{}, {.max_photo_width = pw, .max_photo_height = ph});
-  std::vector<uchar4> card8(std::size_t(W) * H);
-  r.upload(photo.data(), pw, ph);
-  r.compose();
-  r.download(card8.data());
+  Rendered& fx = rendered();
+  const int pw = Rendered::pw, ph = Rendered::ph;
+  const std::vector<uchar4>& photo = fx.photo;
+  const std::vector<uchar4>& card8 = fx.card8;
+  social_card::CardRenderer& r = fx.r;
 
   SECTION("the card is 1200x630 and opaque") {
     CHECK(r.card().width() == W);
