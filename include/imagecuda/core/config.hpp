@@ -10,6 +10,12 @@
 #else
 #define IMAGECUDA_HD
 #endif
+// Loop unrolling in device code only (host compilers would warn about an unknown pragma).
+#if defined(__CUDA_ARCH__)
+#define IMAGECUDA_UNROLL _Pragma("unroll")
+#else
+#define IMAGECUDA_UNROLL
+#endif
 
 namespace imagecuda {
 /// Pixel types the library stores.

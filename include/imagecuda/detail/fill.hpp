@@ -263,30 +263,39 @@ struct FillPerlin {
   int octaves;
   std::uint32_t seed[max_octaves];  // fill_seed_bits(seed + i*13.5) per octave
 
-  /// Gradient of lattice corner `h` dotted with (dx, dy); `m2dy` = -2*dy. The gradient is the unit
-  /// vector at angle a = 2*pi*u (u uniform in [0, 1) from the hash, as the reference's h*2*pi);
-  /// with phi = a/2 - pi/2 in [-pi/2, pi/2): (cos a, sin a) = (sin^2 phi - cos^2 phi, -2 sin phi cos phi).
-  IMAGECUDA_HD static float grad(std::uint32_t h, float dx, float m2dy) {
+  /// The gradient of lattice corner `h`: the unit vector at angle a = 2*pi*u (u uniform in [0, 1)
+  /// from the hash, as the reference's h*2*pi); with phi = a/2 - pi/2 in [-pi/2, pi/2):
+  /// (cos a, sin a) = (sin^2 phi - cos^2 phi, -2 sin phi cos phi). Kept as gx and sc = sin*cos so
+  /// that g.(dx, dy) = fma(gx, dx, sc*(-2 dy)).
+  struct Corner {
+    float gx, sc;
+  };
+  IMAGECUDA_HD static Corner corner(std::uint32_t h) {
     const float phi = fp::mul(fill_one_to_two(h) - 1.5f, fp::pi);
     const float s = fp::sin_half_range(phi), c = fp::cos_half_range(phi);
-    const float gx = fp::fma(s, s, -fp::mul(c, c));
-    return fp::fma(gx, dx, fp::mul(fp::mul(s, c), m2dy));
+    return {fp::fma(s, s, -fp::mul(c, c)), fp::mul(s, c)};
+  }
+  /// Gradient of corner `h` dotted with (dx, dy); `m2dy` = -2*dy.
+  IMAGECUDA_HD static float grad(std::uint32_t h, float dx, float m2dy) {
+    const Corner g = corner(h);
+    return fp::fma(g.gx, dx, fp::mul(g.sc, m2dy));
   }
   IMAGECUDA_HD static float fade(float t) {
     return fp::mul(fp::mul(fp::mul(t, t), t), fp::fma(t, fp::fma(t, 6.f, -15.f), 10.f));
   }
   IMAGECUDA_HD static float lerp(float a, float b, float t) { return fp::fma(t, fp::sub(b, a), a); }
+  /// Integer lattice coordinate of a float cell index without a conversion instruction: the bits
+  /// of X + 1.5*2^23 hold X exactly for |X| < 2^22 (beyond, float32 coordinates have no
+  /// fractional part left and the pattern degenerates the same way on both backends).
+  IMAGECUDA_HD static std::uint32_t lattice(float X) { return fp::bits(fp::add(X, 12582912.f)); }
+  static constexpr std::uint32_t step_x = 0x8da6b343U, step_y = 0xd8163841U;
 
   /// One octave at (x, y): the reference's perlin(x, y, seed) with corners aa, ab, ba, bb.
   IMAGECUDA_HD static float single(float x, float y, std::uint32_t s) {
     const float X = floorf(x), Y = floorf(y);
     const float rx = fp::sub(x, X), ry = fp::sub(y, Y);
-    // Integer lattice coordinates from the float cell indices without a conversion instruction:
-    // the bits of X + 1.5*2^23 hold X exactly for |X| < 2^22 (beyond, float32 coordinates have no
-    // fractional part left and the pattern degenerates the same way on both backends).
-    const std::uint32_t ix = fp::bits(fp::add(X, 12582912.f)), iy = fp::bits(fp::add(Y, 12582912.f));
-    const std::uint32_t ax = s + ix * 0x8da6b343U, bx = ax + 0x8da6b343U;  // columns X, X+1
-    const std::uint32_t ay = iy * 0xd8163841U, by = ay + 0xd8163841U;      // rows Y, Y+1
+    const std::uint32_t ax = s + lattice(X) * step_x, bx = ax + step_x;  // columns X, X+1
+    const std::uint32_t ay = lattice(Y) * step_y, by = ay + step_y;      // rows Y, Y+1
     const float rx1 = fp::sub(rx, 1.f), ry1 = fp::sub(ry, 1.f);
     const float m2ry = fp::mul(-2.f, ry), m2ry1 = fp::mul(-2.f, ry1);
     const float g_aa = grad(fill_mix32(ax ^ ay), rx, m2ry);
@@ -297,6 +306,16 @@ struct FillPerlin {
     return lerp(lerp(g_aa, g_ba, u), lerp(g_ab, g_bb, u), v);
   }
 
+  /// The pixel from the octave sum and the amplitude sum.
+  IMAGECUDA_HD float4 finish(float total, float maxv) const {
+    float val = fp::fma(fp::div(total, maxv), 0.5f, 0.5f);
+    // octaves <= 0 (0/0) or a persistence that sums to 0: NaN -> 1 (the reference's clamp turns
+    // NaN into 1), +-inf -> 1 / 0. Written with comparisons so both backends agree bit for bit.
+    val = val != val ? 1.f : (val < 0.f ? 0.f : (val > 1.f ? 1.f : val));
+    return fp::lerp4(c1, c2, val);
+  }
+
+  /// The definition, one pixel at a time.
   IMAGECUDA_HD float4 operator()(int x, int y) const {
     const float u = fp::mul(fp::add(float(x), off_x), inv_scale);
     const float v = fp::mul(fp::add(float(y), off_y), inv_scale);
@@ -307,11 +326,61 @@ struct FillPerlin {
       amp = fp::mul(amp, persistence);
       freq = fp::mul(freq, lacunarity);
     }
-    float val = fp::fma(fp::div(total, maxv), 0.5f, 0.5f);
-    // octaves <= 0 (0/0) or a persistence that sums to 0: NaN -> 1 (the reference's clamp turns
-    // NaN into 1), +-inf -> 1 / 0. Written with comparisons so both backends agree bit for bit.
-    val = val != val ? 1.f : (val < 0.f ? 0.f : (val > 1.f ? 1.f : val));
-    return fp::lerp4(c1, c2, val);
+    return finish(total, maxv);
+  }
+
+  /// Pixels x0 .. x0+N-1 of row y into out[0 .. n-1] (n <= N): exactly operator()'s arithmetic
+  /// pixel by pixel (equal bit for bit, tested), with what the pixels share computed once: the
+  /// row's terms per octave, and a lattice cell's four corner gradients while x stays in it
+  /// (a cell is `scale / lacunarity^i` pixels wide). Both backends evaluate perlin this way.
+  template <int N>
+  IMAGECUDA_HD void span(int x0, int y, int n, float4* out) const {
+    float total[N], u[N];
+IMAGECUDA_UNROLL
+    for (int k = 0; k < N; ++k) {
+      total[k] = 0.f;
+      u[k] = fp::mul(fp::add(float(x0 + k), off_x), inv_scale);
+    }
+    const float v = fp::mul(fp::add(float(y), off_y), inv_scale);
+    float freq = 1.f, amp = 1.f, maxv = 0.f;
+    for (int i = 0; i < octaves; ++i) {
+      const float yy = fp::mul(v, freq);
+      const float Y = floorf(yy);
+      const float ry = fp::sub(yy, Y);
+      const std::uint32_t ay = lattice(Y) * step_y, by = ay + step_y;
+      const float m2ry = fp::mul(-2.f, ry), m2ry1 = fp::mul(-2.f, fp::sub(ry, 1.f));
+      const float fy = fade(ry);
+      float cell = 0.f;
+      bool have = false;
+      float gaa = 0.f, gab = 0.f, gba = 0.f, gbb = 0.f, kaa = 0.f, kab = 0.f, kba = 0.f, kbb = 0.f;
+IMAGECUDA_UNROLL
+      for (int k = 0; k < N; ++k) {
+        const float xx = fp::mul(u[k], freq);
+        const float X = floorf(xx);
+        if (!have || fp::bits(X) != fp::bits(cell)) {  // a new cell (bit compare: also for inf)
+          have = true;
+          cell = X;
+          const std::uint32_t ax = seed[i] + lattice(X) * step_x, bx = ax + step_x;
+          const Corner caa = corner(fill_mix32(ax ^ ay)), cab = corner(fill_mix32(ax ^ by));
+          const Corner cba = corner(fill_mix32(bx ^ ay)), cbb = corner(fill_mix32(bx ^ by));
+          gaa = caa.gx, kaa = fp::mul(caa.sc, m2ry);
+          gab = cab.gx, kab = fp::mul(cab.sc, m2ry1);
+          gba = cba.gx, kba = fp::mul(cba.sc, m2ry);
+          gbb = cbb.gx, kbb = fp::mul(cbb.sc, m2ry1);
+        }
+        const float rx = fp::sub(xx, X), rx1 = fp::sub(rx, 1.f);
+        const float fx = fade(rx);
+        const float a = lerp(fp::fma(gaa, rx, kaa), fp::fma(gba, rx1, kba), fx);
+        const float b = lerp(fp::fma(gab, rx, kab), fp::fma(gbb, rx1, kbb), fx);
+        total[k] = fp::fma(lerp(a, b, fy), amp, total[k]);
+      }
+      maxv = fp::add(maxv, amp);
+      amp = fp::mul(amp, persistence);
+      freq = fp::mul(freq, lacunarity);
+    }
+IMAGECUDA_UNROLL
+    for (int k = 0; k < N; ++k)
+      if (k < n) out[k] = finish(total[k], maxv);
   }
 };
 
