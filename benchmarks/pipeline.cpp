@@ -166,7 +166,9 @@ struct Config {
   int slots = 4;          // cards in flight per lane (decoding, on the GPU, encoding)
   int depth = 2;          // of which enqueued on the lane's stream at once
   std::vector<social_card::TextMode> text_modes{social_card::TextMode::per_card, social_card::TextMode::cached};
-  int png_compression = ic::io::SaveParams{}.png_compression;
+  // Level 1 (runs only, UP filter): on these photo-like cards as small as the default level 2 and
+  // about a quarter faster (docs/io.md); --png-compression changes it.
+  int png_compression = 1;
   std::optional<fs::path> out;
 };
 

@@ -2,6 +2,7 @@
 /// @file png.cpp  PNG through libspng: header probe, decode of every colour type and depth to
 /// RGBA8/RGBA16, eXIf orientation, and the encoder for 16-bit (and very large 8-bit) files.
 #include <spng.h>
+#include <zlib.h>
 
 #include <array>
 #include <cstdlib>
@@ -242,6 +243,9 @@ std::vector<std::byte> spng_encode(const void* samples, int w, int h, int channe
   // Levels 4..9 keep the adaptive choice, for the smallest files.
   if (r == 0) r = spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_LEVEL, level);
   if (r == 0 && level <= 3) r = spng_set_option(ctx.get(), SPNG_FILTER_CHOICE, SPNG_FILTER_CHOICE_UP);
+  // Level 1 also searches runs only (Z_RLE): on photo-like pictures as small as level 2 and about
+  // a quarter faster; on flat graphics with repeats (UI, text) larger.
+  if (r == 0 && level == 1) r = spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_STRATEGY, Z_RLE);
   if (r == 0) r = spng_set_ihdr(ctx.get(), &ihdr);
   // SPNG_FMT_PNG: the samples are in the PNG's own layout (16-bit big-endian).
   if (r == 0) r = spng_encode_image(ctx.get(), samples, len, SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE);
