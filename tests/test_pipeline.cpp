@@ -28,32 +28,20 @@ std::vector<uchar4> small_photo(int w, int h, std::uint32_t seed) {
 float4 at(const std::vector<float4>& v, int x, int y) { return v[std::size_t(y) * W + x]; }
 }  // namespace
 
-/// One photo and one card, rendered once for all the sections below (Catch2 reruns a test case
-/// from the top for every section; rendering once keeps the sanitizer builds quick).
-struct Rendered {
-  static constexpr int pw = 320, ph = 214;
-  std::vector<uchar4> photo = small_photo(pw, ph, 3);
-  social_card::CardRenderer r{cpu, Stream{}, {.max_photo_width = pw, .max_photo_height = ph}};
-  std::vector<uchar4> card8 = std::vector<uchar4>(std::size_t(W) * H);
-  Rendered() {
-    r.upload(photo.data(), pw, ph);
-    r.compose();
-    r.download(card8.data());
-  }
-};
-Rendered& rendered() {
-  static Rendered once;
-  return once;
-}
-
+// One card, rendered once; the checks follow one another (no SECTIONs: Catch2 would render the
+// card again for each, slow under the sanitizers) and nothing outlives the test case (the soak
+// test in test_reliability.cpp measures the memory in use).
 TEST_CASE("pipeline: one social card on the CPU through the shared renderer", "[pipeline]") {
-  Rendered& fx = rendered();
-  const int pw = Rendered::pw, ph = Rendered::ph;
-  const std::vector<uchar4>& photo = fx.photo;
-  const std::vector<uchar4>& card8 = fx.card8;
-  social_card::CardRenderer& r = fx.r;
+  const int pw = 320, ph = 214;
+  const std::vector<uchar4> photo = small_photo(pw, ph, 3);
+  social_card::CardRenderer r(cpu, Stream{}, {.max_photo_width = pw, .max_photo_height = ph});
+  std::vector<uchar4> card8(std::size_t(W) * H);
+  r.upload(photo.data(), pw, ph);
+  r.compose();
+  r.download(card8.data());
 
-  SECTION("the card is 1200x630 and opaque") {
+  {
+    INFO("the card is 1200x630 and opaque");
     CHECK(r.card().width() == W);
     CHECK(r.card().height() == H);
     std::size_t translucent = 0;
@@ -61,7 +49,8 @@ TEST_CASE("pipeline: one social card on the CPU through the shared renderer", "[
     CHECK(translucent == 0);
   }
 
-  SECTION("the inset is the sharp cover crop, the background the blurred, darkened one") {
+  {
+    INFO("the inset is the sharp cover crop, the background the blurred, darkened one");
     ImageF32 f = test::make_f32(pw, ph, [&] {
       std::vector<float4> v(photo.size());
       for (std::size_t i = 0; i < v.size(); ++i)
@@ -92,7 +81,8 @@ TEST_CASE("pipeline: one social card on the CPU through the shared renderer", "[
     CHECK(a.x + a.y + a.z < g.x + g.y + g.z);
   }
 
-  SECTION("the PNG round-trips exactly and the JPEG decodes to the card's size") {
+  {
+    INFO("the PNG round-trips exactly and the JPEG decodes to the card's size");
     const ConstImageView<uchar4> host(card8.data(), W, H, W * sizeof(uchar4), cpu);
     const auto png = io::encode(host, io::Format::png);
     std::vector<uchar4> back(card8.size());
@@ -107,7 +97,8 @@ TEST_CASE("pipeline: one social card on the CPU through the shared renderer", "[
     CHECK(test::max_abs_diff(back, card8) < 64);
   }
 
-  SECTION("a second card of the same sizes allocates nothing and is identical") {
+  {
+    INFO("a second card of the same sizes allocates nothing and is identical");
     const auto before = memory_stats(cpu);
     std::vector<uchar4> again(card8.size());
     r.upload(photo.data(), pw, ph);
@@ -118,7 +109,8 @@ TEST_CASE("pipeline: one social card on the CPU through the shared renderer", "[
     CHECK(test::max_abs_diff(again, card8) == 0);
   }
 
-  SECTION("a photo larger than the renderer's capacity is an Error, not an overflow") {
+  {
+    INFO("a photo larger than the renderer's capacity is an Error, not an overflow");
     const std::vector<uchar4> big(std::size_t(pw + 1) * ph);
     REQUIRE_IMAGECUDA_ERROR(r.upload(big.data(), pw + 1, ph), ErrorCode::invalid_argument, "capacity");
   }
