@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 int main(int argc, char** argv) try {
   // A single argument that is a directory is the output directory (as for the other examples).
   fs::path photo = fs::path(IMAGECUDA_EXAMPLE_DATA) / "photo.jpg";
+  if (!fs::exists(photo)) photo = "examples/data/photo.jpg";  // the tree moved: from the repository root
   fs::path dir = ".";
   if (argc > 2) {
     photo = argv[1];
