@@ -343,3 +343,52 @@ TEST_CASE("adjust: the documentation's example", "[adjust][docs]") {
   adjust::vibrance(ref.crop_view(0, 0, 32, 32), 0.5f);
   CHECK(test::max_abs_diff(io::download(img), io::download(ref)) <= 1e-6f);
 }
+
+TEST_CASE("rgb_to_hsv and the hue wrap: branch-free forms equal the reference's branches bit for bit", "[adjust]") {
+  // The reference's rgb_to_hsv as written (three branches, three divisions) and fmodf.
+  const auto ref_hsv = [](float r, float g, float b) {
+    const float cmax = std::fmax(r, std::fmax(g, b)), cmin = std::fmin(r, std::fmin(g, b));
+    const float delta = cmax - cmin;
+    imagecuda::detail::Hsv o;
+    o.v = cmax;
+    o.s = cmax > 0.00001f ? delta / cmax : 0.f;
+    if (delta < 0.00001f) o.h = 0.f;
+    else if (cmax == r) o.h = 60.f * ((g - b) / delta);
+    else if (cmax == g) o.h = 60.f * ((b - r) / delta + 2.f);
+    else o.h = 60.f * ((r - g) / delta + 4.f);
+    if (o.h < 0.f) o.h += 360.f;
+    return o;
+  };
+  std::vector<float4> px = test::random_f32(256, 64, 2024, -0.25f, 1.25f);
+  // Ties between channels, greys, near-greys, zeros, signed zeros, out-of-range values.
+  px.push_back(float4{0.5f, 0.5f, 0.2f, 1.f});
+  px.push_back(float4{0.2f, 0.5f, 0.5f, 1.f});
+  px.push_back(float4{0.5f, 0.2f, 0.5f, 1.f});
+  px.push_back(float4{0.3f, 0.3f, 0.3f, 1.f});
+  px.push_back(float4{0.3f, 0.300001f, 0.3f, 1.f});
+  px.push_back(float4{0.f, 0.f, 0.f, 1.f});
+  px.push_back(float4{-0.f, 0.f, -0.f, 1.f});
+  px.push_back(float4{1.f, 0.f, 0.f, 1.f});
+  px.push_back(float4{2.f, -1.f, 0.5f, 1.f});
+  int mismatches = 0;
+  for (const float4 p : px) {
+    const auto a = imagecuda::detail::rgb_to_hsv(p.x, p.y, p.z);
+    const auto b = ref_hsv(p.x, p.y, p.z);
+    mismatches += std::memcmp(&a.h, &b.h, 4) != 0 || std::memcmp(&a.s, &b.s, 4) != 0 || std::memcmp(&a.v, &b.v, 4) != 0;
+  }
+  CHECK(mismatches == 0);
+  // adjust::hue's wrap equals fmodf (+360 if negative) for hue + degrees anywhere.
+  const float degrees[] = {0.f, -0.f, 30.f, -30.f, 359.9f, 360.f, -360.f, 719.f, 720.f, -719.5f, 1e4f, -1e6f};
+  mismatches = 0;
+  for (float d : degrees)
+    for (const float4 p : px) {
+      const float4 got = imagecuda::detail::AdjustHue{d}(p);
+      const auto c = ref_hsv(p.x, p.y, p.z);
+      float h = std::fmod(c.h + d, 360.f);
+      if (h < 0.f) h += 360.f;
+      const float4 o = imagecuda::detail::hsv_to_rgb(h, c.s, c.v);
+      const float4 want{o.x, o.y, o.z, p.w};
+      mismatches += std::memcmp(&got, &want, sizeof want) != 0;
+    }
+  CHECK(mismatches == 0);
+}
