@@ -85,7 +85,8 @@ class PixelBuffer {
 };
 
 /// A GL 2-D texture with internal format GL_RGBA8, registered for writing through a CUDA array
-/// (cudaGraphicsGLRegisterImage; write-discard + surface store).
+/// (cudaGraphicsGLRegisterImage for surface stores; mapped write-discard when a copy covers the
+/// whole texture, else preserving the other texels).
 ///
 /// A copy writes the image into the texture's level 0 at texel (0, 0); the image must fit in the
 /// texture (it is usually exactly its size). With Flip::vertical, image row y goes to texture
@@ -132,6 +133,7 @@ class Texture {
   int width_ = 0;
   int height_ = 0;
   bool was_reset_ = false;
+  bool discard_ = false;  // CUDA map flags: write-discard only when a copy covers the whole texture
 };
 
 /// A headless OpenGL context (EGL, no window, no display server), current on the creating

@@ -82,6 +82,7 @@ HeadlessContext::HeadlessContext(Device device) {
   std::vector<std::pair<EGLDisplay, const char*>> candidates;
   if (device.is_cuda()) {
     candidates.emplace_back(device_display(device.ordinal(), true), "device");
+    candidates.emplace_back(device_display(0, false), "device (not matched to the CUDA device)");
   } else {
     candidates.emplace_back(surfaceless_display(), "surfaceless");
     candidates.emplace_back(device_display(0, false), "device");
@@ -89,6 +90,8 @@ HeadlessContext::HeadlessContext(Device device) {
   candidates.emplace_back(eglGetDisplay(EGL_DEFAULT_DISPLAY), "default");
 
   std::string tried;
+  // Displays that fail are left initialised: EGL displays are per process, and eglTerminate
+  // would also end contexts that other HeadlessContexts made on the same display.
   for (auto [display, platform] : candidates) {
     if (display == EGL_NO_DISPLAY) {
       tried += fmt::format("{}{}: no display", tried.empty() ? "" : "; ", platform);
@@ -102,7 +105,6 @@ HeadlessContext::HeadlessContext(Device device) {
     }
     if (eglBindAPI(EGL_OPENGL_API) != EGL_TRUE) {
       tried += fmt::format("{}{}: no desktop OpenGL", tried.empty() ? "" : "; ", platform);
-      eglTerminate(display);
       continue;
     }
     // A 1x1 pbuffer when a config offers one; else no surface at all (EGL_KHR_surfaceless_context).
@@ -114,14 +116,12 @@ HeadlessContext::HeadlessContext(Device device) {
     bool pbuffer = eglChooseConfig(display, pbuffer_attribs, &config, 1, &count) == EGL_TRUE && count > 0;
     if (!pbuffer && (eglChooseConfig(display, any_attribs, &config, 1, &count) != EGL_TRUE || count == 0)) {
       tried += fmt::format("{}{}: no OpenGL config", tried.empty() ? "" : "; ", platform);
-      eglTerminate(display);
       continue;
     }
     EGLContext context = eglCreateContext(display, config, EGL_NO_CONTEXT, nullptr);
     if (context == EGL_NO_CONTEXT) {
       tried += fmt::format("{}{}: eglCreateContext failed (0x{:04x})", tried.empty() ? "" : "; ", platform,
                            unsigned(eglGetError()));
-      eglTerminate(display);
       continue;
     }
     EGLSurface surface = EGL_NO_SURFACE;
@@ -134,7 +134,6 @@ HeadlessContext::HeadlessContext(Device device) {
                            unsigned(eglGetError()));
       if (surface != EGL_NO_SURFACE) eglDestroySurface(display, surface);
       eglDestroyContext(display, context);
-      eglTerminate(display);
       continue;
     }
     display_ = display;

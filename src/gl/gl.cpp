@@ -265,8 +265,7 @@ Texture::Texture(unsigned int texture_id, Device device) : device_(device) {
   if (device.is_cuda()) {
     imagecuda::detail::DeviceGuard guard(device);
     const cudaError_t e =
-        cudaGraphicsGLRegisterImage(&resource_, texture_id, GL_TEXTURE_2D,
-                                    cudaGraphicsRegisterFlagsWriteDiscard | cudaGraphicsRegisterFlagsSurfaceLoadStore);
+        cudaGraphicsGLRegisterImage(&resource_, texture_id, GL_TEXTURE_2D, cudaGraphicsRegisterFlagsSurfaceLoadStore);
     if (e != cudaSuccess) {
       resource_ = nullptr;
       fail_cuda(op, "cudaGraphicsGLRegisterImage", e, texture_id, device);
@@ -283,7 +282,8 @@ Texture::Texture(Texture&& o) noexcept
       resource_(std::exchange(o.resource_, nullptr)),
       width_(std::exchange(o.width_, 0)),
       height_(std::exchange(o.height_, 0)),
-      was_reset_(std::exchange(o.was_reset_, false)) {}
+      was_reset_(std::exchange(o.was_reset_, false)),
+      discard_(std::exchange(o.discard_, false)) {}
 
 Texture& Texture::operator=(Texture&& o) noexcept {
   if (this != &o) {
@@ -294,6 +294,7 @@ Texture& Texture::operator=(Texture&& o) noexcept {
     width_ = std::exchange(o.width_, 0);
     height_ = std::exchange(o.height_, 0);
     was_reset_ = std::exchange(o.was_reset_, false);
+    discard_ = std::exchange(o.discard_, false);
   }
   return *this;
 }
@@ -319,6 +320,14 @@ void Texture::copy_impl(ConstImageView<P> src, Flip flip, const Exec& ex) {
 
   if (device_.is_cuda()) {
     imagecuda::detail::DeviceGuard guard(device_);
+    // Write-discard lets the driver skip preserving the old texels: only when all are rewritten.
+    const bool discard = src.width() == width_ && src.height() == height_;
+    if (discard != discard_) {
+      const cudaError_t f = cudaGraphicsResourceSetMapFlags(
+          resource_, discard ? cudaGraphicsMapFlagsWriteDiscard : cudaGraphicsMapFlagsNone);
+      if (f != cudaSuccess) fail_cuda(op, "cudaGraphicsResourceSetMapFlags", f, id_, device_);
+      discard_ = discard;
+    }
     Mapping map(resource_, ex.stream.value(), op, id_, device_);
     cudaArray_t array = nullptr;
     cudaError_t e = cudaGraphicsSubResourceGetMappedArray(&array, resource_, 0, 0);
