@@ -161,17 +161,24 @@ TEST_CASE("gpu: gl objects are registered once and copied into many times; re-re
     CHECK(tgl::same(buf.read_pixels(std::size_t(w) * h), tgl::expected(io::download(img.view()), w, h, true), where));
     INFO(where);
   }
-  // register / unregister many times (no leak, no stale mapping)
+  // unregister, then register / unregister many times (no leak, no stale mapping)
+  pbo.reset();
+  t.reset();
   for (int i = 0; i < 50; ++i) {
     gl::PixelBuffer p(buf.id, gpu);
     gl::Texture q(tex.id, gpu);
     gl::PixelBuffer moved = std::move(p);
     moved.reset();
   }
+  gl::PixelBuffer again(buf.id, gpu);
+  gl::Texture tex_again(tex.id, gpu);
   const ImageU8 last = test::make_u8(w, h, test::random_u8(w, h, 9), gpu);
-  pbo.copy_from(last);
+  again.copy_from(last);
+  tex_again.copy_from(last, gl::Flip::vertical);
   std::string where;
   CHECK(tgl::same(buf.read_pixels(std::size_t(w) * h), io::download(last.view()), where));
+  INFO(where);
+  CHECK(tgl::same(tex.read(), tgl::expected(io::download(last.view()), w, h, true), where));
   INFO(where);
 }
 

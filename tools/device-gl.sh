@@ -22,11 +22,14 @@ if ls .gl/*.deb >/dev/null 2>&1; then
 else
   say "no .gl/*.deb carried: using the machine's GL loaders"
 fi
-# GL loaders must come from the system (GLVND), not from devbuild/lib (it is on LD_LIBRARY_PATH first).
-for lib in devbuild/lib/libEGL.so* devbuild/lib/libOpenGL.so* devbuild/lib/libGL.so* devbuild/lib/libGLX.so* \
-           devbuild/lib/libGLdispatch.so* devbuild/lib/libGLESv2.so*; do
-  [ -e "$lib" ] && rm -f "$lib" && say "removed bundled $lib"
-done
+# GL loaders must come from the system (GLVND), not from devbuild/lib (it is on LD_LIBRARY_PATH
+# first): once the packages are installed, drop copies that bundle-libs may have made.
+if ls .gl/*.deb >/dev/null 2>&1; then
+  for lib in devbuild/lib/libEGL.so* devbuild/lib/libOpenGL.so* devbuild/lib/libGL.so* devbuild/lib/libGLX.so* \
+             devbuild/lib/libGLdispatch.so* devbuild/lib/libGLESv2.so*; do
+    [ -e "$lib" ] && rm -f "$lib" && say "removed bundled $lib"
+  done
+fi
 export LD_LIBRARY_PATH=$PWD/devbuild/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export IMAGECUDA_TEST_DATA=$PWD/tests/data
 
