@@ -103,3 +103,30 @@ TEST_CASE("Graph: empty graphs and bad arguments", "[graph][errors]") {
                             "the workspace is on cuda:0 but the graph is for cpu");
   }
 }
+
+TEST_CASE("Graph: the example in docs/graph.md", "[graph][docs]") {
+  namespace ic = imagecuda;
+  const ic::Device device = ic::Device::cpu();  // the docs use the default device; the test pins the CPU
+  // example-begin graph-basic
+  ic::OwningStream stream;  // capture needs a stream of its own (not the legacy default stream)
+  ic::ImageF32 frame(512, 512, device), glow(512, 512, device);
+  ic::Workspace ws(ic::filter::blur_requirements(512, 512), device);  // sized before capture
+
+  float t = 0.f;  // animation time: baked into the graph when recorded
+  auto record = [&](const ic::Exec& ex) {
+    ic::fill::gradient(frame, ic::hex("#0b132b"), ic::hex("#3a506b"), {}, ex);
+    ic::fill::circle(glow, {.color = ic::hex("#5bc0be"), .softness = 0.2f + 0.3f * t}, ex);
+    ic::filter::gaussian_blur(glow, glow, {.radius = 12}, ex);
+    ic::blend::screen(frame, glow, {}, ex);
+  };
+  ic::Graph graph = ic::Graph::capture(device, {stream, &ws}, record);
+  for (int i = 0; i < 10; ++i) graph.launch();  // one call per frame
+
+  t = 1.f;
+  graph.update({stream, &ws}, record);  // new parameters: patched in place when possible
+  graph.launch();
+  stream.synchronize();
+  // example-end
+  CHECK_FALSE(graph.empty());
+  CHECK(io::download(frame)[256 * 512 + 256].z > 0.3f);
+}
