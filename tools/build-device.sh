@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 cmake --preset device >/dev/null
 cmake --build build/device -j2
 rm -rf devbuild && mkdir -p devbuild/bin
-bins=(build/device/tests/imagecuda_tests build/device/tests/imagecuda_gpu_tests build/device/benchmarks/imagecuda_bench)
+bins=(build/device/tests/imagecuda_tests build/device/tests/imagecuda_gpu_tests build/device/benchmarks/imagecuda_bench
+      build/device/benchmarks/imagecuda_pipeline)
 for e in build/device/examples/*; do [ -x "$e" ] && [ -f "$e" ] && bins+=("$e"); done
 cp "${bins[@]}" devbuild/bin/
 ../shared/tools/bundle-libs devbuild/lib "${bins[@]}" >/dev/null
