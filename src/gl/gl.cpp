@@ -97,6 +97,12 @@ struct SavedInt {
   SavedInt(const SavedInt&) = delete;
   SavedInt& operator=(const SavedInt&) = delete;
 };
+/// Drops pending GL errors so that the next glGetError reports ours (bounded: a lost context
+/// may keep reporting).
+void clear_gl_errors() {
+  for (int i = 0; i < 16 && glGetError() != GL_NO_ERROR; ++i) {
+  }
+}
 void bind_buffer(GLenum t, GLint v) { glBindBuffer(t, GLuint(v)); }
 void bind_texture(GLenum t, GLint v) { glBindTexture(t, GLuint(v)); }
 void pixel_store(GLenum t, GLint v) { glPixelStorei(t, v); }
@@ -244,8 +250,7 @@ Texture::Texture(unsigned int texture_id, Device device) : device_(device) {
           op, texture_id);
   {
     SavedInt binding(GL_TEXTURE_BINDING_2D, GL_TEXTURE_2D, bind_texture);
-    while (glGetError() != GL_NO_ERROR) {
-    }
+    clear_gl_errors();
     glBindTexture(GL_TEXTURE_2D, texture_id);
     expects(glGetError() == GL_NO_ERROR, ErrorCode::invalid_argument,
             "{}: texture {} is not a GL_TEXTURE_2D (glBindTexture failed)", op, texture_id);
@@ -368,8 +373,7 @@ void Texture::copy_impl(ConstImageView<P> src, Flip flip, const Exec& ex) {
   glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
   glPixelStorei(GL_UNPACK_SKIP_ROWS, 0);
   glPixelStorei(GL_UNPACK_SKIP_PIXELS, 0);
-  while (glGetError() != GL_NO_ERROR) {
-  }
+  clear_gl_errors();
   glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, src.width(), src.height(), GL_RGBA, GL_UNSIGNED_BYTE, packed.data());
   const GLenum err = glGetError();
   expects(err == GL_NO_ERROR, ErrorCode::invalid_argument, "{}: glTexSubImage2D into texture {} failed: GL error 0x{:04x}",
