@@ -326,3 +326,40 @@ TEST_CASE("resize: documentation example", "[resize]") {
   CHECK(out.width() == 100);
   CHECK(out.height() == 62);
 }
+
+TEST_CASE("resize: the two-pass form computes exactly the one-pass sums", "[resize]") {
+  namespace d = imagecuda::detail;
+  // A 4x+ reduction in each direction (two-pass), one with the width only, and one with the
+  // height only; every filtered sampler. The per-pixel one-pass functor and the two passes
+  // through the intermediate must agree bit for bit (same sums, same order).
+  const int sw = 203, sh = 157;
+  const auto px = test::random_f32(sw, sh, 31, 0.2f, 1.f);
+  const d::Pitched<const float4> src{px.data(), std::size_t(sw) * sizeof(float4), sw, sh};
+  for (auto m : {d::SampleMode::bilinear, d::SampleMode::bicubic, d::SampleMode::lanczos}) {
+    for (auto [dw, dh] : {std::pair{37, 29}, std::pair{40, 150}, std::pair{200, 31}}) {
+      REQUIRE(resize::detail::two_pass(sw, sh, dw, dh, m, true));
+      const resize::detail::TableLayout t(sw, sh, dw, dh, m, true);
+      std::vector<std::byte> scratch(t.total);
+      auto at = [&](std::size_t off) { return scratch.data() + off; };
+      const float scx = float(sw) / float(dw), scy = float(sh) / float(dh);
+      const d::ResizeAxisTable tx{d::AxisFilter{m, scx, sw, t.kx, false}, reinterpret_cast<int*>(at(t.fx)),
+                                  reinterpret_cast<float*>(at(t.wx)), 1, std::size_t(dw)};
+      const d::ResizeAxisTable ty{d::AxisFilter{m, scy, sh, t.ky, false}, reinterpret_cast<int*>(at(t.fy)),
+                                  reinterpret_cast<float*>(at(t.wy)), std::size_t(t.ky), 1};
+      d::host::resize_axis_tables(dw, tx, dh, ty);
+      const d::ResizeFiltered f{src, tx.first, tx.weights, t.kx, dw, ty.first, ty.weights, t.ky,
+                                m == d::SampleMode::lanczos};
+      std::vector<float4> one(std::size_t(dw) * dh), two(std::size_t(dw) * dh);
+      d::host::resize_filtered({one.data(), std::size_t(dw) * sizeof(float4), dw, dh}, f);
+      const d::Pitched<float4> mid{reinterpret_cast<float4*>(at(t.mid)), std::size_t(dw) * sizeof(float4), dw, sh};
+      d::host::resize_two_pass({two.data(), std::size_t(dw) * sizeof(float4), dw, dh}, f, mid);
+      INFO("mode " << int(m) << " " << dw << "x" << dh);
+      CHECK(test::max_abs_diff(one, two) == 0.f);
+    }
+  }
+  // The intermediate is part of the requirements (4K -> 256x144: 256 x 2160 float4).
+  CHECK(resize::resize_requirements(3840, 2160, 256, 144, Interpolation::lanczos).bytes >= 256u * 2160u * 16u);
+  CHECK(!resize::detail::two_pass(3840, 2160, 1920, 1080, d::SampleMode::lanczos, true));  // 2x: one pass
+  CHECK(!resize::detail::two_pass(3840, 2160, 256, 144, d::SampleMode::lanczos, false));   // point sampling
+  CHECK(!resize::detail::two_pass(100, 4000, 400, 100, d::SampleMode::lanczos, true));     // the width grows
+}

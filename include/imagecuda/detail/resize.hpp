@@ -31,37 +31,46 @@ struct ResizeSample {
   }
 };
 
-/// Fills one axis' table: first[o] and weights[o * taps .. + taps) (see AxisFilter).
+/// Fills one axis' table: first[o] and the weights of output o at weights[o * out_stride +
+/// k * tap_stride] (x: tap-major, out_stride 1 and tap_stride = the output width, so that a warp's
+/// consecutive columns read consecutive weights; y: row-major, out_stride = taps, tap_stride 1).
 struct ResizeAxisTable {
   AxisFilter f;
   int* first;
   float* weights;
-  IMAGECUDA_HD void operator()(int o) const { first[o] = f.weights(o, weights + std::size_t(o) * f.taps); }
+  std::size_t out_stride, tap_stride;
+  IMAGECUDA_HD void operator()(int o) const {
+    first[o] = f.weights(o, weights + std::size_t(o) * out_stride, tap_stride);
+  }
 };
 
 /// Resampling from precomputed per-column and per-row weights (AxisFilter): for each row tap j,
 /// the row's horizontal sum over the column taps, then the weighted sum of those, on
 /// premultiplied colour, un-premultiplied at the end (lanczos then clamps to [0,1] like the
 /// reference). Zero weights are skipped without reading (they mark taps outside the source).
-/// The CUDA tiled kernel computes the same sums in the same order (bit-identical).
+/// Every path computes exactly these sums in this order (bit-identical across backends): the
+/// CUDA tiled kernel (horizontal sums of a block's source rows in shared memory) and the
+/// two-pass form (all horizontal sums into an intermediate image, then the vertical sums).
 struct ResizeFiltered {
   Pitched<const float4> src;
   const int* first_x;
-  const float* wx;
+  const float* wx;  // tap-major: weight i of column x at wx[i * dst_w + x]
   int kx;
+  int dst_w;
   const int* first_y;
-  const float* wy;
+  const float* wy;  // row-major: weight j of row y at wy[y * ky + j]
   int ky;
   bool clamp;
+
+  IMAGECUDA_HD float wx_at(int x, int i) const { return wx[std::size_t(i) * std::size_t(dst_w) + std::size_t(x)]; }
 
   /// Horizontal pass of output column x over source row `row`.
   IMAGECUDA_HD float4 row_sum(int x, int row) const {
     const int x0 = first_x[x];
-    const float* cx = wx + std::size_t(x) * kx;
     const float4* r = src.row(row);
     float4 acc = make4(0.f, 0.f, 0.f, 0.f);
     for (int i = 0; i < kx; ++i) {
-      const float w = cx[i];
+      const float w = wx_at(x, i);
       if (w != 0.f) fma4(acc, premultiply(r[x0 + i]), w);
     }
     return acc;
@@ -82,25 +91,49 @@ struct ResizeFiltered {
   }
 };
 
-/// Output rows per block of the CUDA tiled kernel, and the most source rows one block may need
-/// (first_y is non-decreasing: rows first_y[oy0] .. first_y[oy0 + 7] + ky - 1).
-inline constexpr int resize_tile_rows = 8;
-IMAGECUDA_HD inline int resize_tile_src_rows(float scale_y, int ky) {
-  return int(ceilf(float(resize_tile_rows - 1) * scale_y)) + 2 + ky;
-}
+/// Two-pass form, pass 1: mid(x, r) = row_sum(x, r) for every source row r (mid: dst_w x src_h).
+struct ResizeRows {
+  ResizeFiltered f;
+  IMAGECUDA_HD float4 operator()(int x, int r) const { return f.row_sum(x, r); }
+};
+/// Two-pass form, pass 2: the vertical sums of ResizeFiltered over the rows of `mid`.
+struct ResizeCols {
+  ResizeFiltered f;
+  Pitched<const float4> mid;
+  IMAGECUDA_HD float4 operator()(int x, int y) const {
+    const int y0 = f.first_y[y];
+    const float* cy = f.wy + std::size_t(y) * f.ky;
+    float4 acc = make4(0.f, 0.f, 0.f, 0.f);
+    for (int j = 0; j < f.ky; ++j) {
+      const float w = cy[j];
+      if (w != 0.f) fma4(acc, mid.row(y0 + j)[x], w);
+    }
+    return f.finish(acc);
+  }
+};
 
+/// The most source rows one block of `out_rows` output rows may need (first_y is
+/// non-decreasing: rows first_y[oy0] .. first_y[oy0 + out_rows - 1] + ky - 1).
+IMAGECUDA_HD inline int resize_tile_src_rows(float scale_y, int ky, int out_rows) {
+  return int(ceilf(float(out_rows - 1) * scale_y)) + 2 + ky;
+}
 namespace cuda {
 void resize_sample(Pitched<float4> dst, ResizeSample f, cudaStream_t stream);
 /// Fills both tables in one launch: outputs 0..nx-1 of x, then 0..ny-1 of y.
 void resize_axis_tables(int nx, ResizeAxisTable x, int ny, ResizeAxisTable y, cudaStream_t stream);
-/// Tiled (a block's source rows filtered horizontally into shared memory once) when
-/// `tile_rows` > 0 source rows fit in shared memory, else one output pixel per thread.
-void resize_filtered(Pitched<float4> dst, ResizeFiltered f, int tile_rows, cudaStream_t stream);
+/// Tiled (a block's source rows filtered horizontally into shared memory once) when its
+/// source rows fit in shared memory (scale_y = src_h / dst_h sizes them), else one output pixel
+/// per thread.
+void resize_filtered(Pitched<float4> dst, ResizeFiltered f, float scale_y, cudaStream_t stream);
+/// The two-pass form: ResizeRows into `mid` (a block's row segment of the source staged
+/// premultiplied in shared memory; scale_x = src_w / dst_w sizes it), then ResizeCols into dst.
+void resize_two_pass(Pitched<float4> dst, ResizeFiltered f, Pitched<float4> mid, float scale_x, cudaStream_t stream);
 }  // namespace cuda
 namespace host {
 void resize_sample(Pitched<float4> dst, ResizeSample f);
 void resize_axis_tables(int nx, ResizeAxisTable x, int ny, ResizeAxisTable y);
 void resize_filtered(Pitched<float4> dst, ResizeFiltered f);
+void resize_two_pass(Pitched<float4> dst, ResizeFiltered f, Pitched<float4> mid);
 }  // namespace host
 
 }  // namespace imagecuda::detail

@@ -6,6 +6,8 @@
 
 #include <driver_types.h>
 
+#include <cstddef>
+
 #include "blur.hpp"  // premultiply, unpremultiply, fma4
 #include "vec.hpp"
 
@@ -250,9 +252,10 @@ struct AxisFilter {
     hi = int(floorf(fmaf(float(o) + 0.5f, scale, 0.5f + support)));
     if (hi > in_size) hi = in_size;
   }
-  /// Writes the `taps` normalised weights of output `o`; returns the source index of the first.
-  /// Weights of taps outside [0, in_size) are 0 (callers skip zero weights without reading).
-  IMAGECUDA_HD int weights(int o, float* w) const {
+  /// Writes the `taps` normalised weights of output `o` to w[0], w[stride], w[2 stride] ...;
+  /// returns the source index of the first. Weights of taps outside [0, in_size) are 0 (callers
+  /// skip zero weights without reading).
+  IMAGECUDA_HD int weights(int o, float* w, std::size_t stride = 1) const {
     float sum = 0.f;
     int lo;
     if (point) {
@@ -261,7 +264,7 @@ struct AxisFilter {
         lo = int(floorf(s + 0.5f)) - 2;
         for (int k = 0; k < taps; ++k) {
           const int i = lo + k;
-          w[k] = (i >= 0 && i < in_size) ? lanczos_weight(s - float(i)) : 0.f;
+          w[k * stride] = (i >= 0 && i < in_size) ? lanczos_weight(s - float(i)) : 0.f;
         }
       } else {
         const float f0 = floorf(s);
@@ -269,13 +272,13 @@ struct AxisFilter {
         lo = int(f0) - 1;
         for (int k = 0; k < taps; ++k) {
           const int i = lo + k;
-          w[k] = (i >= 0 && i < in_size) ? cubic_weight(float(k - 1) - t) : 0.f;
+          w[k * stride] = (i >= 0 && i < in_size) ? cubic_weight(float(k - 1) - t) : 0.f;
         }
       }
-      for (int k = 0; k < taps; ++k) sum += w[k];
+      for (int k = 0; k < taps; ++k) sum += w[k * stride];
       if (sum > 0.f) {
         const float r = 1.f / sum;
-        for (int k = 0; k < taps; ++k) w[k] *= r;
+        for (int k = 0; k < taps; ++k) w[k * stride] *= r;
       }
       return lo;
     }
@@ -288,12 +291,12 @@ struct AxisFilter {
     for (int k = 0; k < taps; ++k) {
       const int i = lo + k;
       const float v = i < hi ? filter_weight(mode, mul_rn(float(i) + 0.5f - c, inv)) : 0.f;
-      w[k] = v;
+      w[k * stride] = v;
       sum += v;
     }
     if (sum != 0.f) {
       const float r = 1.f / sum;
-      for (int k = 0; k < taps; ++k) w[k] *= r;
+      for (int k = 0; k < taps; ++k) w[k * stride] *= r;
     }
     return lo;
   }
