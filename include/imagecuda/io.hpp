@@ -171,7 +171,9 @@ inline void convert(ConstImageView<float4> src, ImageView<uchar4> dst, const Exe
 // keeps its size and contents, and nothing leaks. See docs/io.md.
 // ---------------------------------------------------------------------------------------------
 
-enum class Format { png, jpeg };
+/// File formats. png and jpeg are read and written; hdr (Radiance RGBE, float RGB without a
+/// clamp, through stb_image_write) is written only, for float images that go on to HDR tools.
+enum class Format { png, jpeg, hdr };
 
 struct LoadParams {
   /// Apply the EXIF orientation (JPEG APP1, PNG eXIf). PyImageCUDA's docs say true; its code false.
@@ -238,7 +240,9 @@ struct SaveParams {
   /// level: the pixels are the same at every level, only the file size and the time change
   /// (zlib's own default is 6; see docs/io.md for the size and speed of each).
   int png_compression = 2;
-  /// Format; by default from the file extension (.png, .jpg, .jpeg; case-insensitive).
+  /// Format; by default from the file extension (.png, .jpg, .jpeg, .hdr; case-insensitive).
+  /// hdr: RGB as stored (straight, alpha dropped), unclamped above 1, negative and NaN -> 0,
+  /// 8-bit images as v/255; quality, bit_depth and png_compression are validated but unused.
   /// encode() takes the format as an argument and ignores this.
   std::optional<Format> format = std::nullopt;
 };

@@ -113,4 +113,8 @@ bool jpeg_decode_into(std::span<const std::byte> bytes, const Origin& o, const L
 /// 4:4:4 chroma above quality 90, else 4:2:0; accurate DCT.
 std::vector<std::byte> jpeg_encode(const std::uint8_t* px, int w, int h, int channels, int quality, const Origin& o);
 
+// --- Radiance HDR encoder (stb_image_write) ----------------------------------------------------
+/// Radiance RGBE (.hdr) from tightly packed float RGB (finite, >= 0).
+std::vector<std::byte> hdr_encode(const float* rgb, int w, int h, const Origin& o);
+
 }  // namespace imagecuda::io::codec

@@ -27,6 +27,9 @@ void validate(const Origin& o, ConstImageView<P> img, Format format, const SaveP
                              "{}: {}: bit_depth must be 8 or 16, got {}", o.op, o.name, p.bit_depth);
   imagecuda::detail::expects(p.png_compression >= 0 && p.png_compression <= 9, ErrorCode::invalid_argument,
                              "{}: {}: png_compression must be 0..9, got {}", o.op, o.name, p.png_compression);
+  const int f = static_cast<int>(format);
+  imagecuda::detail::expects(f >= 0 && f <= static_cast<int>(Format::hdr), ErrorCode::invalid_argument,
+                             "{}: {}: format must be png, jpeg or hdr, got {}", o.op, o.name, f);
   if (format == Format::jpeg && p.bit_depth != 8)
     fail(o, ErrorCode::unsupported, "JPEG is 8-bit only, got bit_depth {}", p.bit_depth);
 }
@@ -106,10 +109,26 @@ std::vector<std::byte> encode_u8_host(std::span<const uchar4> px, int w, int h, 
   return codec::png8_encode(reinterpret_cast<const std::uint8_t*>(px.data()), w, h, p.png_compression, o);
 }
 
+/// Radiance HDR from host pixels: straight RGB (alpha dropped), negative and NaN -> 0.
+template <class P, class ToFloat>
+std::vector<std::byte> encode_hdr(std::span<const P> px, int w, int h, const Origin& o, ToFloat to_float) {
+  std::vector<float> rgb(px.size() * 3);
+  const auto keep = [](float v) { return v > 0.f ? (v < 3.4e38f ? v : 3.4e38f) : 0.f; };  // NaN -> 0
+  for (std::size_t i = 0; i < px.size(); ++i) {
+    rgb[3 * i + 0] = keep(to_float(px[i].x));
+    rgb[3 * i + 1] = keep(to_float(px[i].y));
+    rgb[3 * i + 2] = keep(to_float(px[i].z));
+  }
+  return codec::hdr_encode(rgb.data(), w, h, o);
+}
+
 std::vector<std::byte> encode_impl(ConstImageView<uchar4> img, Format format, const SaveParams& p, const Exec& ex,
                                    const Origin& o) {
   validate(o, img, format, p);
   try {
+    if (format == Format::hdr)
+      return encode_hdr<uchar4>(to_host<uchar4>(img, ex), img.width(), img.height(), o,
+                                [](unsigned char v) { return float(v) / 255.f; });
     // Host memory already in the encoders' layout (a CPU image, or a view of a caller's pinned
     // buffer): encode it where it is, without a copy.
     if (img.device().is_cpu() && img.contiguous())
@@ -124,6 +143,8 @@ std::vector<std::byte> encode_impl(ConstImageView<float4> img, Format format, co
                                    const Origin& o) {
   validate(o, img, format, p);
   try {
+    if (format == Format::hdr)
+      return encode_hdr<float4>(to_host<float4>(img, ex), img.width(), img.height(), o, [](float v) { return v; });
     if (p.bit_depth == 16) {
       // 16 bits: the float pixels come to the host and are quantised there (no 16-bit image type).
       const auto f = to_host<float4>(img, ex);
@@ -146,17 +167,18 @@ std::vector<std::byte> encode_impl(ConstImageView<float4> img, Format format, co
   }
 }
 
-/// The format from SaveParams or from the extension (case-insensitive .png, .jpg, .jpeg).
+/// The format from SaveParams or from the extension (case-insensitive .png, .jpg, .jpeg, .hdr).
 Format format_for(const std::filesystem::path& path, const SaveParams& p, const Origin& o) {
   if (p.format) return *p.format;
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   if (ext == ".png") return Format::png;
   if (ext == ".jpg" || ext == ".jpeg") return Format::jpeg;
+  if (ext == ".hdr") return Format::hdr;
   if (ext.empty())
-    fail(o, ErrorCode::unsupported, "no file extension: use .png, .jpg or .jpeg, or set SaveParams::format");
-  fail(o, ErrorCode::unsupported, "unsupported file extension '{}': use .png, .jpg or .jpeg, or set SaveParams::format",
-       ext);
+    fail(o, ErrorCode::unsupported, "no file extension: use .png, .jpg, .jpeg or .hdr, or set SaveParams::format");
+  fail(o, ErrorCode::unsupported,
+       "unsupported file extension '{}': use .png, .jpg, .jpeg or .hdr, or set SaveParams::format", ext);
 }
 
 template <class P>
