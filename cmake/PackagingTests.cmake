@@ -23,7 +23,7 @@ set(_ic_args
   "-DCUDA_LAUNCHER=${CMAKE_CUDA_COMPILER_LAUNCHER}")
 
 add_test(NAME packaging.headers
-         COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --target imagecuda_verify_interface_header_sets)
+         COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --target all_verify_interface_header_sets)
 
 set(_ic_modes add-subdirectory fetchcontent vcpkg-port)
 if(IMAGECUDA_INSTALL)
