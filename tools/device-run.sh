@@ -23,10 +23,10 @@ for step in $steps; do
       ;;
     sanitize)
       # The out-of-memory test asks for 160 GB on purpose; leave it out under the sanitizer.
-      for tool in memcheck racecheck initcheck synccheck; do
+      for tool in ${SANITIZE_TOOLS:-memcheck racecheck initcheck synccheck}; do
         extra=""
         [ "$tool" = memcheck ] && extra="--leak-check full"
-        timeout 240 compute-sanitizer --tool $tool $extra --error-exitcode 9 $B/imagecuda_gpu_tests ${SANITIZE_TAGS:-"~[oom]~[soak]~[gl]"} >"$OUT/sanitize-$tool.log" 2>&1
+        timeout ${SANITIZE_TIMEOUT:-240} compute-sanitizer --tool $tool $extra --error-exitcode 9 $B/imagecuda_gpu_tests ${SANITIZE_TAGS:-"~[oom]~[soak]~[gl]"} >"$OUT/sanitize-$tool.log" 2>&1
         echo "compute-sanitizer $tool rc=$? $(grep -E 'ERROR SUMMARY|test cases' "$OUT/sanitize-$tool.log" | tail -2 | tr '\n' ' ')" | tee -a "$summary"
       done
       ;;
