@@ -11,6 +11,7 @@ namespace {
 using namespace imagecuda;
 
 struct Frame {
+  OwningStream stream;  // first member: destroyed last, after the images that free on it
   std::shared_ptr<ImageF32> layer;
   ImageF32 frame, blurred;
   ImageU8 out;
@@ -36,23 +37,25 @@ struct Frame {
 void graph_cases(std::vector<bench::Case>& cases) {
   const Device gpu = Device::cuda(0);
   auto f = std::make_shared<Frame>(gpu);
-  auto stream = std::make_shared<OwningStream>();
+  // The graph's recording holds a plain pointer: the graph lives no longer than `f` (below, each
+  // lambda that uses the graph also keeps `f`).
   auto graph = std::make_shared<Graph>(
-      Graph::capture(gpu, {*stream, &f->ws}, [f](const Exec& ex) { f->record(ex); }));
+      Graph::capture(gpu, {f->stream, &f->ws}, [p = f.get()](const Exec& ex) { p->record(ex); }));
   const double bytes = 0;  // launch-bound rows: bandwidth is not the point
+  // One frame, timed with events on the harness's stream.
   cases.push_back({"graph", "10 ops 512x512 eager (one frame)", bytes, [f](Stream s) { f->record({s, &f->ws}); }});
-  cases.push_back({"graph", "10 ops 512x512 graph (one frame)", bytes, [graph](Stream s) { graph->launch(s); }});
+  cases.push_back({"graph", "10 ops 512x512 graph (one frame)", bytes, [f, graph](Stream s) { graph->launch(s); }});
   constexpr int frames = 100;
   cases.push_back({"graph", "10 ops 512x512 eager, 100 frames, wall clock", bytes,
-                   [f, stream](Stream) {
-                     for (int i = 0; i < frames; ++i) f->record({*stream, &f->ws});
-                     stream->synchronize();
+                   [f](Stream) {
+                     for (int i = 0; i < frames; ++i) f->record({f->stream, &f->ws});
+                     f->stream.synchronize();
                    },
                    true, frames});
   cases.push_back({"graph", "10 ops 512x512 graph, 100 frames, wall clock", bytes,
-                   [graph, stream](Stream) {
+                   [f, graph](Stream) {
                      for (int i = 0; i < frames; ++i) graph->launch();
-                     stream->synchronize();
+                     f->stream.synchronize();
                    },
                    true, frames});
 }

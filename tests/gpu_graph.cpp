@@ -36,8 +36,8 @@ TEST_CASE("Graph (GPU): replay equals the CPU backend and eager launches", "[gpu
   REQUIRE(test::has_gpu());
   const int w = 301, h = 173;
   const auto px = test::random_f32(w, h, 42);
+  OwningStream stream;  // first: the images free themselves on it
   Frame g(w, h, Device::cuda(0), px), c(w, h, Device::cpu(), px), e(w, h, Device::cuda(0), px);
-  OwningStream stream;
   const Exec gex{stream, &g.ws};
   Graph graph = Graph::capture(Device::cuda(0), gex, [&](const Exec& ex) { ten_ops(g, 1.f, ex); });
   CHECK(graph.node_count() >= 10);
@@ -61,8 +61,8 @@ TEST_CASE("Graph (GPU): update with new parameters patches the graph in place", 
   REQUIRE(test::has_gpu());
   const int w = 128, h = 96;
   const auto px = test::random_f32(w, h, 7);
+  OwningStream stream;  // first: the images free themselves on it
   Frame g(w, h, Device::cuda(0), px), c(w, h, Device::cpu(), px);
-  OwningStream stream;
   const Exec gex{stream, &g.ws};
   Graph graph = Graph::capture(Device::cuda(0), gex, [&](const Exec& ex) { ten_ops(g, 0.f, ex); });
   const std::size_t nodes = graph.node_count();
@@ -81,9 +81,9 @@ TEST_CASE("Graph (GPU): update with new parameters patches the graph in place", 
 TEST_CASE("Graph (GPU): capture rules are errors and leave the stream usable", "[gpu][graph][errors]") {
   REQUIRE(test::has_gpu());
   const Device gpu = Device::cuda(0);
+  OwningStream stream;  // first: the images free themselves on it
   ImageF32 src = test::make_f32(64, 48, test::random_f32(64, 48, 5), gpu);
   ImageF32 dst(64, 48, gpu);
-  OwningStream stream;
   const MemoryStats before = memory_stats(gpu);
   // The legacy default stream cannot be captured.
   REQUIRE_IMAGECUDA_ERROR(Graph::capture(gpu, {}, [&](const Exec& ex) { filter::invert(dst, ex); }),

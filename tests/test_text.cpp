@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include <cstdlib>
+
 #include "helpers.hpp"
 
 using namespace imagecuda;
@@ -20,7 +22,12 @@ using text::TextParams;
 
 namespace {
 const Device cpu = Device::cpu();
-const std::string dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+// The font file by path: Debian's fonts-dejavu-core, or $IMAGECUDA_TEST_FONT_DIR (the GPU machine
+// has no system fonts; tools/device-run.sh points it at the fonts it carries).
+const std::string dejavu = [] {
+  const char* dir = std::getenv("IMAGECUDA_TEST_FONT_DIR");
+  return std::string(dir != nullptr ? dir : "/usr/share/fonts/truetype/dejavu") + "/DejaVuSans.ttf";
+}();
 
 struct Rendered {
   int w = 0, h = 0;

@@ -9,6 +9,7 @@ mkdir -p "$OUT"
 export LD_LIBRARY_PATH=$PWD/devbuild/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export IMAGECUDA_TEST_DATA=$PWD/tests/data
 export FONTCONFIG_FILE=$PWD/devbuild/fonts.conf
+export IMAGECUDA_TEST_FONT_DIR=$PWD/devbuild/fonts
 B=devbuild/bin
 steps=${*:-tests sanitize bench examples}
 summary=$OUT/summary.txt
