@@ -64,11 +64,11 @@ TEST_CASE("Graph (GPU): update with new parameters patches the graph in place", 
   OwningStream stream;  // first: the images free themselves on it
   Frame g(w, h, Device::cuda(0), px), c(w, h, Device::cpu(), px);
   const Exec gex{stream, &g.ws};
-  Graph graph = Graph::capture(Device::cuda(0), gex, [&](const Exec& ex) { ten_ops(g, 0.f, ex); });
+  Graph graph = Graph::capture(Device::cuda(0), gex, [&](const Exec& ex) { ten_ops(g, 0.5f, ex); });
   const std::size_t nodes = graph.node_count();
   graph.launch();
   const auto first = io::download(g.blurred);
-  graph.update(gex, [&](const Exec& ex) { ten_ops(g, 1.f, ex); });
+  graph.update(gex, [&](const Exec& ex) { ten_ops(g, 1.f, ex); });  // same ops, other parameters
   CHECK(graph.updated_in_place());
   CHECK(graph.node_count() == nodes);
   graph.launch();
@@ -76,6 +76,14 @@ TEST_CASE("Graph (GPU): update with new parameters patches the graph in place", 
   const auto second = io::download(g.blurred);
   CHECK(test::max_abs_diff(first, second) > 1e-3f);  // the parameters did change
   CHECK(test::max_abs_diff(second, io::download(c.blurred)) <= 1e-5f);
+
+  // t = 0 makes brightness(0) a no-op that launches nothing: another topology, re-instantiated.
+  graph.update(gex, [&](const Exec& ex) { ten_ops(g, 0.f, ex); });
+  CHECK_FALSE(graph.updated_in_place());
+  CHECK(graph.node_count() == nodes - 1);
+  graph.launch();
+  ten_ops(c, 0.f, {Stream{}, &c.ws});
+  CHECK(test::max_abs_diff(io::download(g.blurred), io::download(c.blurred)) <= 1e-5f);
 }
 
 TEST_CASE("Graph (GPU): capture rules are errors and leave the stream usable", "[gpu][graph][errors]") {

@@ -76,7 +76,10 @@ void Graph::record(Device device, const Exec& ex, Recording rec, Graph* previous
 
   cudaGraphExec_t exec = nullptr;
   bool in_place = false;
-  if (previous != nullptr && previous->exec_ != nullptr) {
+  // Same number of nodes is necessary for an in-place update (an op whose parameters make it a
+  // no-op launches nothing, so the topology can change with the parameters): skip a call that
+  // would fail.
+  if (previous != nullptr && previous->exec_ != nullptr && previous->nodes_ == nodes) {
     cudaGraphExecUpdateResultInfo info{};
     if (cudaGraphExecUpdate(as_exec(previous->exec_), graph.g, &info) == cudaSuccess) {
       exec = as_exec(previous->exec_);
