@@ -344,7 +344,7 @@ TEST_CASE("adjust: the documentation's example", "[adjust][docs]") {
   CHECK(test::max_abs_diff(io::download(img), io::download(ref)) <= 1e-6f);
 }
 
-TEST_CASE("rgb_to_hsv and the hue wrap: branch-free forms equal the reference's branches bit for bit", "[adjust]") {
+TEST_CASE("rgb_to_hsv and the hue wrap equal the reference's branches and fmodf bit for bit", "[adjust]") {
   // The reference's rgb_to_hsv as written (three branches, three divisions) and fmodf.
   const auto ref_hsv = [](float r, float g, float b) {
     const float cmax = std::fmax(r, std::fmax(g, b)), cmin = std::fmin(r, std::fmin(g, b));

@@ -61,10 +61,7 @@ struct AdjustHue {
   float degrees;
   IMAGECUDA_HD float4 operator()(float4 p) const {
     const Hsv c = rgb_to_hsv(p.x, p.y, p.z);
-    const float t = c.h + degrees;
-    // fmodf(t, 360) without the slow software fmodf for the usual -360 < t < 720: for
-    // 360 <= t <= 720, t - 360 is exact (Sterbenz), as fmodf's result always is.
-    float h = t >= 360.f && t < 720.f ? t - 360.f : (t > -360.f && t < 360.f ? t : fmodf(t, 360.f));
+    float h = fmodf(c.h + degrees, 360.f);
     if (h < 0.f) h += 360.f;
     const float4 o = hsv_to_rgb(h, c.s, c.v);
     return make4(o.x, o.y, o.z, p.w);

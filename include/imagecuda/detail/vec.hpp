@@ -40,9 +40,6 @@ struct Hsv {
   float h, s, v;
 };
 /// The reference's rgb_to_hsv (h in degrees 0..360; exact float compare cmax == r tested first).
-/// Written with selects and one division for the hue, so a warp whose pixels have different
-/// maximum channels does not run three divisions one after another; the values are the
-/// reference's bit for bit (x + -0.0f is x for every x, so the red case adds "nothing").
 IMAGECUDA_HD inline Hsv rgb_to_hsv(float r, float g, float b) {
   const float cmax = fmaxf(r, fmaxf(g, b));
   const float cmin = fminf(r, fminf(g, b));
@@ -50,11 +47,15 @@ IMAGECUDA_HD inline Hsv rgb_to_hsv(float r, float g, float b) {
   Hsv o;
   o.v = cmax;
   o.s = cmax > 0.00001f ? delta / cmax : 0.f;
-  const bool is_r = cmax == r, is_g = !is_r && cmax == g;
-  const float num = is_r ? g - b : (is_g ? b - r : r - g);  // |num| <= delta: fmodf(q, 6) == q for red
-  const float off = is_r ? -0.f : (is_g ? 2.f : 4.f);
-  const float h = 60.f * (num / (delta < 0.00001f ? 1.f : delta) + off);
-  o.h = delta < 0.00001f ? 0.f : (h < 0.f ? h + 360.f : h);
+  if (delta < 0.00001f)
+    o.h = 0.f;
+  else if (cmax == r)
+    o.h = 60.f * ((g - b) / delta);  // |g - b| <= delta here, so fmodf(q, 6) == q exactly
+  else if (cmax == g)
+    o.h = 60.f * ((b - r) / delta + 2.f);
+  else
+    o.h = 60.f * ((r - g) / delta + 4.f);
+  if (o.h < 0.f) o.h += 360.f;
   return o;
 }
 /// The reference's hsv_to_rgb (sextants by h < 60, < 120, ... else), returns (r, g, b, 0).
