@@ -6,7 +6,10 @@
 /// the minimum. The device-to-device copy bandwidth is measured first (cudaMemcpyAsync of a 4K
 /// float image, read + write bytes / time) and every row is reported as a % of it.
 ///
-/// Usage: imagecuda_bench [--filter SUBSTRING] [--reps N] [--out results.md]
+/// Usage: imagecuda_bench [--filter SUBSTRING] [--reps N] [--batch B] [--out results.md]
+/// --batch B: each timed run enqueues the case B times back to back between the two events and
+/// reports the time per call (launch latency amortised, as PyImageCUDA's and NPP's rows in
+/// benchmarks/compare are timed); default 1 (each call timed alone).
 #include "harness.hpp"
 
 #include <cuda_runtime.h>
@@ -51,7 +54,7 @@ Timing summarize(std::vector<double> us) {
   return t;
 }
 
-Timing time_device(const Case& c, imagecuda::Stream s, int warmup, int reps) {
+Timing time_device(const Case& c, imagecuda::Stream s, int warmup, int reps, int batch = 1) {
   cudaEvent_t a, b;
   check(cudaEventCreate(&a), "cudaEventCreate");
   check(cudaEventCreate(&b), "cudaEventCreate");
@@ -60,12 +63,12 @@ Timing time_device(const Case& c, imagecuda::Stream s, int warmup, int reps) {
   std::vector<double> us;
   for (int i = 0; i < reps; ++i) {
     check(cudaEventRecord(a, s.value()), "record");
-    c.run(s);
+    for (int k = 0; k < batch; ++k) c.run(s);
     check(cudaEventRecord(b, s.value()), "record");
     check(cudaEventSynchronize(b), "sync");
     float ms = 0;
     check(cudaEventElapsedTime(&ms, a, b), "elapsed");
-    us.push_back(double(ms) * 1000.0);
+    us.push_back(double(ms) * 1000.0 / batch);
   }
   cudaEventDestroy(a);
   cudaEventDestroy(b);
@@ -121,13 +124,14 @@ int register_factory(const char* group, Factory f) {
 
 int main(int argc, char** argv) {
   std::string filter, out_path;
-  int reps = 100;
+  int reps = 100, batch = 1;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--filter") && i + 1 < argc) filter = argv[++i];
     else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(3, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--batch") && i + 1 < argc) batch = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--out") && i + 1 < argc) out_path = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--filter SUBSTRING] [--reps N] [--out results.md]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--filter SUBSTRING] [--reps N] [--batch B] [--out results.md]\n", argv[0]);
       return 2;
     }
   }
@@ -144,11 +148,12 @@ int main(int argc, char** argv) {
   const std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
   std::string md = fmt::format(
-      "GPU: {} (sm_{}{}), {} — imagecuda {}, median of {} runs after warm-up, CUDA events.\n"
+      "GPU: {} (sm_{}{}), {} — imagecuda {}, median of {} runs after warm-up, CUDA events{}.\n"
       "Measured device-to-device copy bandwidth: **{:.0f} GB/s** (read + write).\n\n"
       "| group | case | median µs | min µs | GB/s | % of copy | rate |\n"
       "|---|---|---:|---:|---:|---:|---:|\n",
-      prop.name, prop.major, prop.minor, date, imagecuda::version(), reps, copy_gbs);
+      prop.name, prop.major, prop.minor, date, imagecuda::version(), reps,
+      batch > 1 ? fmt::format(", each run {} calls back to back (time per call)", batch) : std::string(), copy_gbs);
   std::fputs(md.c_str(), stdout);
 
   for (auto& [group, factory] : bench::registry()) {
@@ -164,7 +169,7 @@ int main(int argc, char** argv) {
       if (!filter.empty() && full.find(filter) == std::string::npos) continue;
       bench::Timing t;
       try {
-        t = c.host_timed ? bench::time_host(c, stream, 2, std::min(reps, 30)) : bench::time_device(c, stream, 5, reps);
+        t = c.host_timed ? bench::time_host(c, stream, 2, std::min(reps, 30)) : bench::time_device(c, stream, 5, reps, batch);
       } catch (const std::exception& e) {
         std::fprintf(stderr, "%s: %s\n", full.c_str(), e.what());
         continue;
