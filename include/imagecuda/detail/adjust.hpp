@@ -42,11 +42,16 @@ struct AdjustSaturation {
 };
 
 /// adjust::gamma: rgb = pow(max(0, rgb), 1/gamma); no upper clamp. `inv_gamma` = 1.0f / gamma.
+/// pow(v, y) is evaluated as exp2(y * log2(v)) for v > 0 and 0 otherwise (NaN -> 0, as
+/// powf(fmaxf(0, NaN), y)): within 5e-6 relative of the exact power for v in (0, 2] and gamma in
+/// [0.2, 5] (tested; a 16-bit step is 1.5e-5), at a
+/// fraction of the cost of CUDA's powf (which works in extended precision), so that gamma in an
+/// adjust::chain next to the HSV adjustments stays near the cost of one pass over memory.
 struct AdjustGamma {
   float inv_gamma;
+  IMAGECUDA_HD static float pow_pos(float v, float y) { return v > 0.f ? exp2f(y * log2f(v)) : 0.f; }
   IMAGECUDA_HD float4 operator()(float4 p) const {
-    return make4(powf(fmaxf(0.f, p.x), inv_gamma), powf(fmaxf(0.f, p.y), inv_gamma), powf(fmaxf(0.f, p.z), inv_gamma),
-                 p.w);
+    return make4(pow_pos(p.x, inv_gamma), pow_pos(p.y, inv_gamma), pow_pos(p.z, inv_gamma), p.w);
   }
 };
 
