@@ -100,10 +100,10 @@ void io_cases(std::vector<bench::Case>& cases) {
   add("decode-only JPEG 4K (host, TurboJPEG)", [jpg, dst_host](Stream) {
     io::load(*jpg, *dst_host, {.device = Device::cpu()});
   });
-  add("encode-only PNG 4K (host, stb_image_write)", [host_u8](Stream) {
+  add("encode-only PNG 4K (host, libspng level 2)", [host_u8](Stream) {
     (void)io::encode(*host_u8, io::Format::png);
   });
-  add("encode-only JPEG 4K q95 (host, stb_image_write)", [host_u8](Stream) {
+  add("encode-only JPEG 4K q95 (host, TurboJPEG)", [host_u8](Stream) {
     (void)io::encode(*host_u8, io::Format::jpeg);
   });
 }
