@@ -5,7 +5,8 @@
 #      downloaded here with `apt-get download`, see docs/gl.md) and drops any GL loader that
 #      bundle-libs may have put in devbuild/lib, so the machine's NVIDIA EGL driver is used;
 #   2. points GLVND at the NVIDIA EGL vendor file when the default search finds none;
-#   3. runs the [gl] GPU tests, compute-sanitizer memcheck on them, and the gl_animation example
+#   3. runs the [gl] GPU tests, compute-sanitizer memcheck, racecheck and initcheck on them
+#      (GL_SANITIZE_TOOLS picks), and the gl_animation example
 #      (frames written to $OUT/gl-frames).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -61,9 +62,13 @@ grep -m3 -E "GL: " "$OUT/gl-tests.log" | tee -a "$log"
 IMAGECUDA_DEVICE=cpu $B/imagecuda_tests "[gl]" >"$OUT/gl-tests-cpu.log" 2>&1
 say "gl cpu tests rc=$? $(tail -2 "$OUT/gl-tests-cpu.log" | tr '\n' ' ')"
 
-timeout 300 compute-sanitizer --tool memcheck --leak-check full --error-exitcode 9 \
-  $B/imagecuda_gpu_tests "[gl]" >"$OUT/gl-memcheck.log" 2>&1
-say "compute-sanitizer memcheck [gl] rc=$? $(grep -E 'ERROR SUMMARY|test cases' "$OUT/gl-memcheck.log" | tail -2 | tr '\n' ' ')"
+for tool in ${GL_SANITIZE_TOOLS:-memcheck racecheck initcheck}; do
+  extra=""
+  [ "$tool" = memcheck ] && extra="--leak-check full"
+  timeout 300 compute-sanitizer --tool $tool $extra --error-exitcode 9 \
+    $B/imagecuda_gpu_tests "[gl]" >"$OUT/gl-$tool.log" 2>&1
+  say "compute-sanitizer $tool [gl] rc=$? $(grep -E 'ERROR SUMMARY|test cases' "$OUT/gl-$tool.log" | tail -2 | tr '\n' ' ')"
+done
 
 mkdir -p "$OUT/gl-frames"
 if [ -x $B/gl_animation ]; then
