@@ -70,7 +70,7 @@ for stage in "${stages[@]}"; do
       cmake -S . -B $tsan_dir -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
         "-DCMAKE_CXX_FLAGS=-fsanitize=thread -g" -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread \
         -DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread -DCMAKE_CUDA_HOST_COMPILER=g++ -DIMAGECUDA_BUILD_EXAMPLES=OFF \
-        -DIMAGECUDA_BUILD_BENCHMARKS=OFF -DIMAGECUDA_INSTALL=OFF \
+        -DIMAGECUDA_BUILD_BENCHMARKS=OFF -DIMAGECUDA_INSTALL=OFF -DIMAGECUDA_WITH_GL=OFF \
         -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache
       # Only the objects the two tags need (main, helpers, test_reliability): the library plus 3
       # test sources instead of the whole suite; linked with imagecuda_tests' own link line.
