@@ -13,6 +13,7 @@
 #include "core/view.hpp"
 #include "core/workspace.hpp"
 #include "core/graph.hpp"
+#include "core/device_pool.hpp"
 #include "adjust.hpp"
 #include "blend.hpp"
 #include "neighbourhood.hpp"

@@ -110,10 +110,12 @@ void parallel_rows(int rows, std::size_t pixels_per_row, const std::function<voi
         std::lock_guard lk(shared.m);
         if (!shared.error) shared.error = std::current_exception();
       }
-      if (shared.remaining.fetch_sub(1) == 1) {
-        std::lock_guard lk(shared.m);
-        shared.cv.notify_all();
-      }
+      // Decrement and notify under the lock: the waiter can only see 0 once it holds the mutex,
+      // so it cannot return (destroying `shared`) while this thread still uses it. (Decrementing
+      // outside the lock let the caller return first and this thread lock a destroyed mutex:
+      // std::system_error, found by fuzz_io_load.)
+      std::lock_guard lk(shared.m);
+      if (--shared.remaining == 0) shared.cv.notify_all();
     });
   }
   // Help with the queue, then wait for chunks that other threads are running.
