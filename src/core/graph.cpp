@@ -4,13 +4,21 @@
 
 #include <utility>
 
+#include "core/graph_state.hpp"
 #include "imagecuda/core/graph.hpp"
 #include "imagecuda/detail/cuda_check.hpp"
 #include "imagecuda/detail/dispatch.hpp"
 
 namespace imagecuda {
 namespace detail {
-extern thread_local bool g_running_cpu_graph;  // memory.cpp
+thread_local bool g_running_cpu_graph = false;
+
+bool recording_graph(Device device, Stream stream) noexcept {
+  if (device.is_cpu()) return g_running_cpu_graph;
+  cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+  if (cudaStreamIsCapturing(stream.value(), &status) != cudaSuccess) (void)cudaGetLastError();
+  return status != cudaStreamCaptureStatusNone;
+}
 }  // namespace detail
 namespace {
 

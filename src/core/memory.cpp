@@ -10,6 +10,7 @@
 #include <limits>
 #include <mutex>
 
+#include "core/graph_state.hpp"
 #include "imagecuda/core/memory.hpp"
 #include "imagecuda/detail/dispatch.hpp"
 
@@ -69,10 +70,6 @@ void reset_peak_memory(Device device) {
 
 namespace detail {
 
-// Set while this thread runs a CPU-backend Graph (graph.cpp): allocations are refused there as
-// they are while a CUDA stream is being captured, so both backends enforce the same rule.
-thread_local bool g_running_cpu_graph = false;
-
 namespace {
 [[noreturn]] void fail_in_graph(const char* what, std::size_t bytes, Device device) {
   fail(ErrorCode::invalid_argument,
@@ -85,18 +82,16 @@ namespace {
 void* allocate(Device device, std::size_t bytes, Stream stream, const char* what) {
   Counters& c = counters(device);
   if (bytes == 0) return nullptr;
+  // Refused while a Graph records, on both backends alike (graph_state.hpp).
+  if (recording_graph(device, stream)) fail_in_graph(what, bytes, device);
   void* p = nullptr;
   if (device.is_cpu()) {
-    if (g_running_cpu_graph) fail_in_graph(what, bytes, device);
     constexpr std::size_t align = 256;
     const std::size_t rounded = (bytes + align - 1) / align * align;
     p = std::aligned_alloc(align, rounded);
     expects(p != nullptr, ErrorCode::out_of_memory, "{}: cannot allocate {} bytes of host memory", what, bytes);
   } else {
     DeviceGuard guard(device);
-    cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
-    if (cudaStreamIsCapturing(stream.value(), &capture) != cudaSuccess) (void)cudaGetLastError();
-    if (capture != cudaStreamCaptureStatusNone) fail_in_graph(what, bytes, device);
     setup_pool(device.ordinal());
     const cudaError_t e = cudaMallocAsync(&p, bytes, stream.value());
     if (e != cudaSuccess) {

@@ -4,23 +4,16 @@
 
 #include <cstring>
 
+#include "core/graph_state.hpp"
 #include "imagecuda/detail/transfer.hpp"
 #include "imagecuda/detail/dispatch.hpp"
 
 namespace imagecuda::detail {
-extern thread_local bool g_running_cpu_graph;  // memory.cpp
-
 namespace {
 // Host<->device copies cannot be part of a Graph: at replay the host memory may be gone or
 // changed. Refused on both backends, as allocations are.
 void refuse_in_graph(Device device, Stream stream, const char* op) {
-  bool recording = device.is_cpu() && g_running_cpu_graph;
-  if (device.is_cuda()) {
-    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
-    if (cudaStreamIsCapturing(stream.value(), &status) != cudaSuccess) (void)cudaGetLastError();
-    recording = status != cudaStreamCaptureStatusNone;
-  }
-  expects(!recording, ErrorCode::invalid_argument,
+  expects(!recording_graph(device, stream), ErrorCode::invalid_argument,
           "{}: a copy between host memory and {} cannot be recorded in a Graph (run it before or after launch)", op,
           device);
 }
