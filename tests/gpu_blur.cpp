@@ -65,3 +65,30 @@ TEST_CASE("gpu: sharpen, sobel, emboss match the CPU backend", "[gpu][stencil]")
           return std::move(in[0]);
         }) <= 1e-5f);
 }
+
+TEST_CASE("gpu: every shape of the fused kernel gives the same pixels", "[gpu][blur]") {
+  // The tuning variants (detail::cuda::set_blur_fused_variant) compute the same sums in the same
+  // order: bit-identical to each other, and within 2e-5 of the CPU backend.
+  REQUIRE(test::has_gpu());
+  const Device gpu = Device::cuda(0);
+  const int keep = detail::cuda::blur_fused_variant();
+  for (auto [w, h] : {std::pair{1000, 700}, std::pair{37, 29}, std::pair{3, 130}}) {
+    const auto px = test::random_f32(w, h, 41u + unsigned(w));
+    ImageF32 src = test::make_f32(w, h, px, gpu);
+    for (int r : {1, 3, 5, 8, 10, 12}) {
+      ImageF32 cpu_out = filter::gaussian_blur(test::make_f32(w, h, px, Device::cpu()), {.radius = r});
+      const auto ref = io::download(cpu_out);
+      std::vector<float4> first;
+      for (int v : {0, 1, 2, 3}) {
+        detail::cuda::set_blur_fused_variant(v);
+        const auto out = io::download(filter::gaussian_blur(src, {.radius = r}));
+        detail::cuda::set_blur_fused_variant(keep);
+        INFO("size " << w << "x" << h << " radius " << r << " variant " << v);
+        CHECK(test::max_abs_diff(out, ref) <= 2e-5f);
+        if (v == 0) first = out;
+        else CHECK(test::max_abs_diff(out, first) == 0.f);
+      }
+    }
+  }
+  detail::cuda::set_blur_fused_variant(keep);
+}

@@ -13,29 +13,52 @@ namespace imagecuda::detail::cuda {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Fused direct: one launch, read once, write once. A block owns a 32 x 64 output tile.
+// Fused direct: one launch, read once, write once. A block of NT threads owns a 32 x TH output tile.
 //   A) each warp stages 4 input rows in shared memory (coalesced) and computes 4 adjacent
-//      horizontal sums per lane from a register window into `hbuf` ((64+2R) x 32, shared).
-//   B) each thread computes 8 vertically adjacent outputs of one column from `hbuf`.
+//      horizontal sums per lane from a register window into `hbuf` ((TH+2R) x 32, shared).
+//   B) each thread computes TH/(NT/32) vertically adjacent outputs of one column from `hbuf`.
+// Pipe (compile-time radii only): the loads of a warp's next 4 rows are issued (ld.global.nc,
+// into registers) before the horizontal sums of the current ones, so that the global latency
+// overlaps the arithmetic instead of stalling every row group; the per-lane staging indices
+// are computed once.
 // ---------------------------------------------------------------------------------------------
-constexpr int fused_w = 32, fused_threads = 256, fused_warps = fused_threads / 32;
+constexpr int fused_w = 32;
 constexpr int fused_rows_per_warp = 4;
-/// Output rows per block: short tiles for tiny radii (more blocks in flight), tall ones for larger
-/// radii (less vertical halo per output). Measured on an H100 at 4K: r=3 117.9 us with 32 rows
-/// (124.9 with 64), r=10 168.1 us with 128 rows (172.8 with 64).
+/// Output rows per block of the classic (variant 0) shape: short tiles for tiny radii (more
+/// blocks in flight), tall ones for larger radii (less vertical halo per output). Measured on an
+/// H100 at 4K: r=3 117.9 us with 32 rows (124.9 with 64), r=10 168.1 us with 128 rows (172.8 with 64).
 constexpr int fused_height(int rc) { return rc == 0 ? 64 : (rc <= 4 ? 32 : (rc <= 8 ? 64 : 128)); }
 /// Shared-memory index of pixel c of a staged row: one pad float4 every 8, so that 8 lanes
 /// reading pixels 4k + j (k = 0..7) touch 8 different 16-byte bank groups.
-__device__ __forceinline__ int skewed(int c) { return c + (c >> 3); }
+__host__ __device__ constexpr int skewed(int c) { return c + (c >> 3); }
+
+/// The fused kernel's shapes (see set_blur_fused_variant): tile height, threads, blocks per SM
+/// the register budget is set for (launch bounds), and whether the loads are pipelined.
+struct FusedShape {
+  int th, nt, min_blocks;
+  bool pipe;
+};
+constexpr FusedShape fused_shape(int variant, int rc) {
+  if (rc == 0) return {fused_height(0), 256, 1, false};
+  switch (variant) {
+    case 0: return {fused_height(rc), 256, 1, false};                    // the session-2 kernel
+    case 2: return {rc <= 4 ? 32 : 64, 256, 3, true};                    // shorter tiles: 3 blocks/SM at r=10
+    case 3: return {32, 128, 5, true};                                   // small blocks: 5 blocks/SM at r=10
+    default: return {fused_height(rc), 256, rc <= 4 ? 3 : 2, true};      // 1: same tiles, pipelined loads
+  }
+}
 
 // RC > 0: the radius as a compile-time constant (loops fully unrolled, weights in registers);
 // RC == 0: the radius from the plan.
-template <int RC, int TH>
-__global__ void __launch_bounds__(fused_threads)
+template <int RC, int TH, int NT, int MINB, bool Pipe>
+__global__ void __launch_bounds__(NT, MINB)
     blur_fused(Pitched<const float4> src, Pitched<float4> dst, const __grid_constant__ BlurPlan plan) {
+  static_assert(!Pipe || RC > 0, "pipelined staging needs a compile-time radius");
+  constexpr int warps = NT / 32;
   extern __shared__ float4 smem[];
   const int R = RC > 0 ? RC : plan.radius;
-  constexpr int fused_h = TH, per = TH / 8;
+  constexpr int fused_h = TH, per = TH / warps;
+  static_assert(per * warps == TH, "tile height must split evenly over the warps");
   const int rows = fused_h + 2 * R;
   const int in_w = fused_w + 2 * R;
   const int slab_w = skewed(in_w) + 1;
@@ -49,14 +72,7 @@ __global__ void __launch_bounds__(fused_threads)
   //    slab, stored with one pad every 8 pixels so that the reads below hit distinct banks; then
   //    8 lanes per row compute 4 adjacent sums each from a register window. No block barrier.
   const int lr = lane >> 3, xo = (lane & 7) * 4;
-  for (int r0 = warp * fused_rows_per_warp; r0 < rows; r0 += fused_warps * fused_rows_per_warp) {
-    const int nr = min(fused_rows_per_warp, rows - r0);
-    for (int i = lane; i < nr * in_w; i += 32) {
-      const int r = i / in_w, c = i - r * in_w;
-      const float4* srow = src.row(clampi(y0 - R + r0 + r, 0, H - 1));
-      slab[r * slab_w + skewed(c)] = premultiply(srow[clampi(x0 - R + c, 0, W - 1)]);
-    }
-    __syncwarp();
+  auto horizontal = [&](int r0, int nr) {
     if (lr < nr) {
       const float4* line = slab + lr * slab_w;
       float4 acc[4] = {};
@@ -73,12 +89,57 @@ __global__ void __launch_bounds__(fused_threads)
 #pragma unroll
       for (int o = 0; o < 4; ++o) hbuf[(r0 + lr) * fused_w + xo + o] = acc[o];
     }
-    __syncwarp();
+  };
+  if constexpr (Pipe) {
+    constexpr int RCc = RC > 0 ? RC : 1;
+    constexpr int cin_w = fused_w + 2 * RCc, cslab_w = skewed(cin_w) + 1;
+    constexpr int group = fused_rows_per_warp * cin_w;  // pixels per staged row group
+    constexpr int lpt = (group + 31) / 32;              // loads per lane per group
+    int gx[lpt], gr[lpt], sidx[lpt];                    // source column, row in group, slab index
+#pragma unroll
+    for (int q = 0; q < lpt; ++q) {
+      const int i = lane + 32 * q;
+      const int r = i / cin_w, c = i - r * cin_w;
+      gr[q] = i < group ? r : fused_rows_per_warp;  // past the group: never loaded
+      gx[q] = clampi(x0 - RCc + c, 0, W - 1);
+      sidx[q] = r * cslab_w + skewed(c);
+    }
+    float4 buf[lpt];
+    auto fetch = [&](int r0) {
+      const int nr = min(fused_rows_per_warp, rows - r0);
+#pragma unroll
+      for (int q = 0; q < lpt; ++q)
+        if (gr[q] < nr) buf[q] = __ldg(src.row(clampi(y0 - RCc + r0 + gr[q], 0, H - 1)) + gx[q]);
+    };
+    int r0 = warp * fused_rows_per_warp;
+    if (r0 < rows) fetch(r0);
+    for (; r0 < rows; r0 += warps * fused_rows_per_warp) {
+      const int nr = min(fused_rows_per_warp, rows - r0);
+#pragma unroll
+      for (int q = 0; q < lpt; ++q)
+        if (gr[q] < nr) slab[sidx[q]] = premultiply(buf[q]);
+      __syncwarp();
+      if (r0 + warps * fused_rows_per_warp < rows) fetch(r0 + warps * fused_rows_per_warp);
+      horizontal(r0, nr);
+      __syncwarp();
+    }
+  } else {
+    for (int r0 = warp * fused_rows_per_warp; r0 < rows; r0 += warps * fused_rows_per_warp) {
+      const int nr = min(fused_rows_per_warp, rows - r0);
+      for (int i = lane; i < nr * in_w; i += 32) {
+        const int r = i / in_w, c = i - r * in_w;
+        const float4* srow = src.row(clampi(y0 - R + r0 + r, 0, H - 1));
+        slab[r * slab_w + skewed(c)] = premultiply(srow[clampi(x0 - R + c, 0, W - 1)]);
+      }
+      __syncwarp();
+      horizontal(r0, nr);
+      __syncwarp();
+    }
   }
   __syncthreads();
   const int t = threadIdx.x;
 
-  // B) vertical: each thread computes 8 adjacent outputs of one column from a register window.
+  // B) vertical: each thread computes `per` adjacent outputs of one column from a register window.
   const int col = t & 31;
   const int yo = (t >> 5) * per;  // `per` adjacent outputs
   float4 acc[per] = {};
@@ -101,6 +162,9 @@ __global__ void __launch_bounds__(fused_threads)
     }
   }
 }
+
+/// The fused kernel's shape for compile-time radii (0 = the session-2 kernel); see blur.hpp.
+int g_fused_variant = 1;
 
 // ---------------------------------------------------------------------------------------------
 // Two-pass direct (any radius): horizontal into premultiplied temp, vertical into dst.
@@ -185,6 +249,9 @@ void set_smem(K kernel, std::size_t bytes) {
 
 }  // namespace
 
+void set_blur_fused_variant(int variant) { g_fused_variant = variant; }
+int blur_fused_variant() { return g_fused_variant; }
+
 void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const BlurPlan& plan, bool aliased,
           cudaStream_t s) {
   const int W = src.width, H = src.height;
@@ -198,14 +265,24 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
       in = Pitched<const float4>{temp, std::size_t(W) * sizeof(float4), W, H};
     }
     const int R = plan.radius;
-    const int slab_w = (fused_w + 2 * R) + ((fused_w + 2 * R) >> 3) + 1;
-    const dim3 block(fused_threads);
+    const int slab_w = skewed(fused_w + 2 * R) + 1;
     auto launch = [&](auto rc) {
-      constexpr int RCv = decltype(rc)::value, TH = fused_height(RCv);
-      const std::size_t bytes =
-          (std::size_t(TH + 2 * R) * fused_w + std::size_t(fused_warps) * fused_rows_per_warp * slab_w) * sizeof(float4);
-      set_smem(blur_fused<RCv, TH>, bytes);
-      blur_fused<RCv, TH><<<dim3((W + fused_w - 1) / fused_w, (H + TH - 1) / TH), block, bytes, s>>>(in, dst, plan);
+      constexpr int RCv = decltype(rc)::value;
+      auto go = [&](auto shape_tag) {
+        constexpr FusedShape sh = fused_shape(decltype(shape_tag)::value, RCv);
+        constexpr int warps = sh.nt / 32;
+        auto kernel = blur_fused<RCv, sh.th, sh.nt, sh.min_blocks, sh.pipe>;
+        const std::size_t bytes =
+            (std::size_t(sh.th + 2 * R) * fused_w + std::size_t(warps) * fused_rows_per_warp * slab_w) * sizeof(float4);
+        set_smem(kernel, bytes);
+        kernel<<<dim3((W + fused_w - 1) / fused_w, (H + sh.th - 1) / sh.th), dim3(sh.nt), bytes, s>>>(in, dst, plan);
+      };
+      switch (RCv == 0 ? 0 : g_fused_variant) {
+        case 0: go(std::integral_constant<int, 0>{}); break;
+        case 2: go(std::integral_constant<int, 2>{}); break;
+        case 3: go(std::integral_constant<int, 3>{}); break;
+        default: go(std::integral_constant<int, 1>{}); break;
+      }
     };
     switch (R) {
       case 1: launch(std::integral_constant<int, 1>{}); break;
