@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/// @file io_nvjpeg.hpp  io::GpuJpegDecoder: JPEG decode on the GPU through nvJPEG (the hardware
+/// JPEG engines of A100/H100-class GPUs when present, nvJPEG's CUDA decoder otherwise) straight
+/// into an 8-bit RGBA image on the device, asynchronous on the caller's stream.
+///
+/// Optional: declared only when the library was built with nvJPEG (CMake option
+/// IMAGECUDA_WITH_NVJPEG, which defines IMAGECUDA_HAS_NVJPEG). nvjpeg.h is not included here.
+/// See docs/io.md, "GPU JPEG decode".
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "core/device.hpp"
+#include "core/image.hpp"
+#include "core/view.hpp"
+#include "core/workspace.hpp"
+#include "io.hpp"
+
+#if defined(IMAGECUDA_HAS_NVJPEG)
+
+namespace imagecuda::io {
+
+/// Decodes JPEG files on one CUDA device into RGBA8 (alpha 255), the same pixels as io::load up
+/// to the IDCT and chroma upsampling of each decoder (see docs/io.md for the measured
+/// differences). Holds the nvJPEG handle, its decode state and grow-only scratch: once a file
+/// of the largest size has been decoded, later decodes allocate nothing. The scratch comes from
+/// imagecuda's allocator (memory_stats counts it); nvJPEG's own device and pinned host memory
+/// (cudaMalloc, cudaMallocHost) is counted by nvjpeg_allocations().
+///
+/// Not thread-safe: one decoder per host thread (e.g. per pipeline lane). Decodes run in the
+/// order they are called; a decode on another stream than the previous one first waits (on the
+/// device, not the host) for the previous one. Move-only; destruction waits for the decoder's
+/// last stream to be done with its buffers.
+/// nvJPEG's own allocations through one decoder (see GpuJpegDecoder::nvjpeg_allocations).
+struct GpuJpegAllocations {
+  std::uint64_t device = 0;        ///< device allocations (cudaMalloc) so far
+  std::uint64_t pinned = 0;        ///< pinned host allocations (cudaMallocHost) so far
+  std::size_t device_bytes = 0;    ///< device bytes held now
+  std::size_t pinned_bytes = 0;    ///< pinned bytes held now
+};
+
+class GpuJpegDecoder {
+ public:
+  /// True when `device` is a CUDA device that exists (the library was built with nvJPEG, or
+  /// this class would not be declared). Never throws.
+  [[nodiscard]] static bool available(Device device = default_device()) noexcept;
+
+  /// Creates the nvJPEG handle on `device`: the hardware backend when the GPU has JPEG engines
+  /// and `allow_hardware`, else nvJPEG's default (CUDA) backend. Error{invalid_argument} for a
+  /// CPU device or a missing CUDA device, Error{unsupported} when nvJPEG cannot run there (the
+  /// message names nvJPEG's status).
+  explicit GpuJpegDecoder(Device device = default_device(), bool allow_hardware = true);
+  ~GpuJpegDecoder();
+  GpuJpegDecoder(GpuJpegDecoder&&) noexcept;
+  GpuJpegDecoder& operator=(GpuJpegDecoder&&) noexcept;
+  GpuJpegDecoder(const GpuJpegDecoder&) = delete;
+  GpuJpegDecoder& operator=(const GpuJpegDecoder&) = delete;
+
+  [[nodiscard]] Device device() const;
+  /// True when the hardware JPEG engines (nvJPEG's hardware backend) are in use for the files
+  /// they support (baseline, one scan; progressive files go to the CUDA decoder).
+  [[nodiscard]] bool hardware() const;
+  /// What nvJPEG itself has allocated through this decoder so far (counts never decrease).
+  [[nodiscard]] GpuJpegAllocations nvjpeg_allocations() const;
+
+  /// Reads the header only (no decode, no device work): the size after EXIF orientation when
+  /// `p.autorotate`, channels (1 grey, 3 colour), orientation. Throws what decode() throws for
+  /// the header: Error{decode} for an empty, non-JPEG-but-unknown, truncated or corrupt header or
+  /// a size over `p.max_pixels` / 32768 a side; Error{unsupported} for a PNG, a CMYK/YCCK JPEG,
+  /// lossless, hierarchical or 12-bit JPEG.
+  [[nodiscard]] ImageInfo info(std::span<const std::byte> jpeg, const LoadParams& p = {}) const;
+
+  /// Decodes into `dst` (on this decoder's device); its logical size becomes the file's
+  /// (after EXIF orientation when `p.autorotate`). Error{invalid_argument} if its capacity is
+  /// too small; on any error thrown before the device work is enqueued, dst keeps its size and
+  /// contents. Asynchronous on `ex.stream`: keep `jpeg` alive and unchanged until the stream has
+  /// passed this point (nvJPEG may read it from the host while the decode runs). Besides the
+  /// header errors of info(): Error{decode} for a file without an end-of-image marker after its
+  /// scan (truncated) and for what nvJPEG reports as a bad bitstream. Damage inside the
+  /// entropy-coded data that nvJPEG does not report gives wrong pixels rather than an error
+  /// (unlike io::load's strict TurboJPEG check). `p.device` and `p.strict` are not used;
+  /// `ex.workspace` is not used (the decoder owns its scratch).
+  void decode(std::span<const std::byte> jpeg, ImageU8& dst, const LoadParams& p = {}, const Exec& ex = {});
+  /// Decodes into a view of exactly the (oriented) file size.
+  void decode(std::span<const std::byte> jpeg, ImageView<uchar4> dst, const LoadParams& p = {}, const Exec& ex = {});
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace imagecuda::io
+
+#endif  // IMAGECUDA_HAS_NVJPEG

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+/// @file nvjpeg_kernels.hpp  The CUDA side of io::GpuJpegDecoder (src/cuda/nvjpeg_convert.cu):
+/// nvJPEG's interleaved RGB output to RGBA8, with the EXIF orientation applied on the way.
+#pragma once
+
+#include <driver_types.h>
+
+#include <cstddef>
+
+#include "imagecuda/detail/vec.hpp"
+
+namespace imagecuda::detail::cuda {
+
+/// `src`: stored (not oriented) sw x sh pixels of 3 bytes R, G, B, `src_pitch` bytes a row.
+/// `dst`: the oriented size (sh x sw for orientations 5..8). Display pixel (x, y) takes the
+/// stored pixel that codec::orient would put there; alpha is 255.
+void rgbi_to_rgba(const unsigned char* src, std::size_t src_pitch, int sw, int sh, int orientation,
+                  Pitched<uchar4> dst, cudaStream_t stream);
+
+}  // namespace imagecuda::detail::cuda

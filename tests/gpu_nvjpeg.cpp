@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+/// GPU: io::GpuJpegDecoder (nvJPEG; compiled only in builds with nvJPEG) against the TurboJPEG
+/// decode of the same files (io::decode): within the IDCT/upsampling differences of two decoders
+/// (max abs <= 8 levels, mean abs < 1), on both nvJPEG backends (the hardware JPEG engines when
+/// the GPU has them, and the CUDA decoder); EXIF orientation; corrupt and unsupported input give
+/// imagecuda::Error and leave the decoder usable; decoding again allocates nothing.
+#include <imagecuda/io_nvjpeg.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "helpers.hpp"
+
+using namespace imagecuda;
+
+namespace {
+
+const Device gpu = Device::cuda(0);
+const Device cpu = Device::cpu();
+using Bytes = std::vector<std::byte>;
+
+Bytes read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::vector<char> c((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  Bytes b(c.size());
+  if (!c.empty()) std::memcpy(b.data(), c.data(), c.size());
+  return b;
+}
+
+/// examples/data/photo.jpg (1600x1067, the bundled photo), found from the test data folder.
+Bytes photo() {
+  Bytes b = read_file(test::data_dir() + "/../../examples/data/photo.jpg");
+  if (b.empty()) b = read_file("examples/data/photo.jpg");
+  REQUIRE(b.size() > 1000);
+  return b;
+}
+
+/// A photo-like w x h picture (gradients + a disc + deterministic noise) as a JPEG from the
+/// TurboJPEG encoder: quality > 90 writes 4:4:4 chroma, else 4:2:0 (codec::jpeg_encode).
+Bytes make_jpeg(int w, int h, int quality) {
+  std::vector<uchar4> px(std::size_t(w) * h);
+  std::uint32_t state = 12345u + std::uint32_t(w * 31 + h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      state = state * 1664525u + 1013904223u;
+      const int noise = int(state >> 28) - 8;
+      const int dx = x - w / 2, dy = y - h / 2;
+      const bool disc = dx * dx + dy * dy < (w * h) / 8;
+      auto c = [&](int v) { return static_cast<unsigned char>(std::max(0, std::min(255, v + noise))); };
+      px[std::size_t(y) * w + x] = uchar4{c(disc ? 230 : 255 * x / std::max(1, w - 1)),
+                                          c(disc ? 40 : 255 * y / std::max(1, h - 1)), c((x * 7 + y * 3) % 256), 255};
+    }
+  ImageU8 img = test::make_u8(w, h, px, cpu);
+  return io::encode(img, io::Format::jpeg, {.quality = quality});
+}
+
+/// Inserts APP1 "Exif\0\0" with an IFD0 holding Orientation = o (little-endian TIFF) after SOI.
+Bytes with_orientation(const Bytes& jpeg, int o) {
+  const unsigned char tiff[] = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0,
+                                static_cast<unsigned char>(o), 0, 0, 0, 0, 0, 0, 0};
+  std::vector<unsigned char> seg = {0xFF, 0xE1, 0, static_cast<unsigned char>(2 + 6 + sizeof(tiff))};
+  seg.insert(seg.end(), {'E', 'x', 'i', 'f', 0, 0});
+  seg.insert(seg.end(), tiff, tiff + sizeof(tiff));
+  Bytes out = jpeg;
+  Bytes s(seg.size());
+  std::memcpy(s.data(), seg.data(), seg.size());
+  out.insert(out.begin() + 2, s.begin(), s.end());
+  return out;
+}
+
+struct Diff {
+  int max = 0;
+  double mean = 0;
+  bool alpha_ok = true;
+};
+
+Diff compare(const std::vector<uchar4>& g, const std::vector<uchar4>& c) {
+  REQUIRE(g.size() == c.size());
+  Diff d;
+  double sum = 0;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const int dx = std::abs(int(g[i].x) - int(c[i].x)), dy = std::abs(int(g[i].y) - int(c[i].y)),
+              dz = std::abs(int(g[i].z) - int(c[i].z));
+    d.max = std::max({d.max, dx, dy, dz});
+    sum += dx + dy + dz;
+    d.alpha_ok = d.alpha_ok && g[i].w == 255 && c[i].w == 255;
+  }
+  d.mean = g.empty() ? 0 : sum / (3.0 * double(g.size()));
+  return d;
+}
+
+/// The TurboJPEG decode (io::decode, EXIF orientation applied) as tightly packed RGBA.
+std::vector<uchar4> cpu_decode(const Bytes& f) {
+  const io::ImageInfo info = io::probe(f);
+  std::vector<uchar4> v(std::size_t(info.width) * info.height);
+  (void)io::decode(f, v);
+  return v;
+}
+
+struct Named {
+  std::string name;
+  Bytes bytes;
+};
+
+std::vector<Named> test_files() {
+  return {{"photo.jpg 1600x1067 4:2:0", photo()},
+          {"37x23 q95 4:4:4", make_jpeg(37, 23, 95)},
+          {"37x23 q80 4:2:0", make_jpeg(37, 23, 80)},
+          {"641x479 q90 4:2:0", make_jpeg(641, 479, 90)},
+          {"37x23 q80 4:2:0 EXIF 6", with_orientation(make_jpeg(37, 23, 80), 6)},
+          {"33x17 q95 4:4:4 EXIF 3", with_orientation(make_jpeg(33, 17, 95), 3)},
+          {"33x17 q95 4:4:4 EXIF 8", with_orientation(make_jpeg(33, 17, 95), 8)}};
+}
+
+}  // namespace
+
+TEST_CASE("gpu: GpuJpegDecoder equals the TurboJPEG decode within IDCT differences", "[gpu][nvjpeg]") {
+  REQUIRE(test::has_gpu());
+  REQUIRE(io::GpuJpegDecoder::available(gpu));
+  CHECK_FALSE(io::GpuJpegDecoder::available(cpu));
+  const auto files = test_files();
+  OwningStream stream;
+  for (const bool allow_hardware : {true, false}) {
+    io::GpuJpegDecoder dec(gpu, allow_hardware);
+    CHECK(dec.device() == gpu);
+    if (!allow_hardware) CHECK_FALSE(dec.hardware());
+    const char* backend = dec.hardware() ? "hardware" : "CUDA (default backend)";
+    std::printf("nvjpeg: decoder on %s, backend %s\n", gpu.name().c_str(), backend);
+    for (const auto& f : files) {
+      INFO(f.name << ", backend " << backend);
+      const io::ImageInfo gi = dec.info(f.bytes);
+      const io::ImageInfo ci = io::probe(f.bytes);
+      CHECK(gi.width == ci.width);
+      CHECK(gi.height == ci.height);
+      CHECK(gi.orientation == ci.orientation);
+      CHECK(gi.channels == 3);
+      ImageU8 dst(gi.width + 3, gi.height + 2, gpu, stream);  // larger capacity: logical size is set
+      dec.decode(f.bytes, dst, {}, {stream});
+      CHECK(dst.width() == gi.width);
+      CHECK(dst.height() == gi.height);
+      const auto g = io::download(dst, {stream});
+      const Diff d = compare(g, cpu_decode(f.bytes));
+      std::printf("nvjpeg: %-28s %-22s max abs diff %d, mean abs diff %.4f\n", f.name.c_str(), backend, d.max, d.mean);
+      CHECK(d.alpha_ok);
+      CHECK(d.max <= 8);
+      CHECK(d.mean < 1.0);
+    }
+    // autorotate off: the stored orientation, like io::decode with autorotate = false.
+    const Bytes rotated = with_orientation(make_jpeg(37, 23, 80), 6);
+    ImageU8 dst(37, 23, gpu, stream);
+    dec.decode(rotated, dst, {.autorotate = false}, {stream});
+    CHECK(dst.width() == 37);
+    CHECK(dst.height() == 23);
+    std::vector<uchar4> c(37 * 23);
+    (void)io::decode(rotated, c, {.autorotate = false});
+    const Diff d = compare(io::download(dst, {stream}), c);
+    CHECK(d.max <= 8);
+    CHECK(d.mean < 1.0);
+  }
+}
+
+TEST_CASE("gpu: GpuJpegDecoder into a view, and across streams", "[gpu][nvjpeg]") {
+  REQUIRE(test::has_gpu());
+  const Bytes f = make_jpeg(64, 40, 90);
+  const auto want = cpu_decode(f);
+  io::GpuJpegDecoder dec(gpu);
+  OwningStream s1, s2;
+  // A crop of a larger image: the view's pitch is the parent's.
+  ImageU8 big(100, 60, gpu, s1);
+  io::upload(big, std::vector<uchar4>(100 * 60, uchar4{0, 0, 0, 0}), {s1});
+  dec.decode(f, big.crop_view(10, 5, 64, 40), {}, {s1});
+  const auto all = io::download(big, {s1});
+  std::vector<uchar4> crop(64 * 40);
+  for (int y = 0; y < 40; ++y)
+    for (int x = 0; x < 64; ++x) crop[std::size_t(y) * 64 + x] = all[std::size_t(y + 5) * 100 + x + 10];
+  const Diff d = compare(crop, want);
+  CHECK(d.max <= 8);
+  CHECK(d.mean < 1.0);
+  CHECK(all[0].w == 0);  // outside the crop: untouched
+  // Two decodes on two streams, back to back, without a host wait in between.
+  ImageU8 a(64, 40, gpu, s1), b(64, 40, gpu, s2);
+  dec.decode(f, a, {}, {s1});
+  dec.decode(f, b, {}, {s2});
+  CHECK(compare(io::download(a, {s1}), io::download(b, {s2})).max == 0);
+  // A view of the wrong size.
+  ImageU8 wrong(63, 40, gpu, s1);
+  REQUIRE_IMAGECUDA_ERROR(dec.decode(f, wrong.view(), {}, {s1}), ErrorCode::invalid_argument, "dst is 63x40");
+}
+
+TEST_CASE("gpu: GpuJpegDecoder rejects corrupt and unsupported input with imagecuda::Error", "[gpu][nvjpeg]") {
+  REQUIRE(test::has_gpu());
+  const Bytes good = photo();
+  OwningStream stream;
+  io::GpuJpegDecoder dec(gpu);
+  ImageU8 dst(1600, 1067, gpu, stream);
+  const auto want = cpu_decode(good);
+
+  REQUIRE_IMAGECUDA_ERROR(dec.decode(Bytes{}, dst, {}, {stream}), ErrorCode::decode, "io::GpuJpegDecoder::decode");
+  // A PNG is valid, but not for this decoder.
+  const Bytes png = io::encode(test::make_u8(8, 8, test::random_u8(8, 8, 3), cpu), io::Format::png);
+  REQUIRE_IMAGECUDA_ERROR(dec.decode(png, dst, {}, {stream}), ErrorCode::unsupported, "JPEG only");
+  // SOI then garbage: the header parse fails.
+  Bytes garbage(4096);
+  std::uint32_t st = 7;
+  for (auto& b : garbage) {
+    st = st * 1664525u + 1013904223u;
+    b = std::byte(st >> 24);
+  }
+  garbage[0] = std::byte{0xFF};
+  garbage[1] = std::byte{0xD8};
+  REQUIRE_IMAGECUDA_ERROR(dec.decode(garbage, dst, {}, {stream}), ErrorCode::decode, "io::GpuJpegDecoder::decode");
+  // Truncated in the header, and in the scan (no end-of-image marker).
+  REQUIRE_IMAGECUDA_ERROR(dec.decode(std::span(good).first(300), dst, {}, {stream}), ErrorCode::decode, "JPEG");
+  REQUIRE_IMAGECUDA_ERROR(dec.decode(std::span(good).first(good.size() * 6 / 10), dst, {}, {stream}),
+                          ErrorCode::decode, "truncated");
+  // Size limit, as io::load.
+  REQUIRE_IMAGECUDA_ERROR(dec.decode(good, dst, {.max_pixels = 1000}, {stream}), ErrorCode::decode, "max_pixels");
+  // Destination checks: too small (dst keeps its size), on another device.
+  ImageU8 small(100, 100, gpu, stream);
+  REQUIRE_IMAGECUDA_ERROR(dec.decode(good, small, {}, {stream}), ErrorCode::invalid_argument, "too small");
+  CHECK(small.width() == 100);
+  ImageU8 on_cpu(1600, 1067, cpu);
+  REQUIRE_IMAGECUDA_ERROR(dec.decode(good, on_cpu, {}, {stream}), ErrorCode::device_mismatch, "decoder");
+  REQUIRE_IMAGECUDA_ERROR(io::GpuJpegDecoder(cpu), ErrorCode::invalid_argument, "CUDA device");
+
+  // Damaged entropy-coded data (bytes overwritten in the middle of the scan, markers intact):
+  // either an Error or some pixels, never a crash; the decoder stays usable afterwards.
+  Bytes damaged = good;
+  for (std::size_t i = damaged.size() / 2; i < damaged.size() / 2 + 64; ++i) damaged[i] = std::byte{0x5A};
+  try {
+    dec.decode(damaged, dst, {}, {stream});
+    stream.synchronize();
+    std::printf("nvjpeg: damaged scan data decoded without an error (pixels not checked)\n");
+  } catch (const Error& e) {
+    std::printf("nvjpeg: damaged scan data: %s\n", e.what());
+    CHECK(std::string(e.what()).find("io::GpuJpegDecoder::decode") != std::string::npos);
+  }
+  dec.decode(good, dst, {}, {stream});
+  const Diff d = compare(io::download(dst, {stream}), want);
+  CHECK(d.max <= 8);
+  CHECK(d.mean < 1.0);
+
+  // A moved-from decoder says so.
+  io::GpuJpegDecoder moved = std::move(dec);
+  REQUIRE_IMAGECUDA_ERROR(dec.decode(good, dst, {}, {stream}), ErrorCode::invalid_argument, "moved from");  // NOLINT
+  moved.decode(good, dst, {}, {stream});
+  stream.synchronize();
+}
+
+TEST_CASE("gpu: GpuJpegDecoder allocates nothing once warm", "[gpu][nvjpeg]") {
+  REQUIRE(test::has_gpu());
+  const auto files = test_files();
+  OwningStream stream;
+  for (const bool allow_hardware : {true, false}) {
+    io::GpuJpegDecoder dec(gpu, allow_hardware);
+    INFO("hardware " << dec.hardware());
+    ImageU8 dst(1700, 1700, gpu, stream);
+    for (const auto& f : files) dec.decode(f.bytes, dst, {}, {stream});  // warm-up: buffers grow
+    stream.synchronize();
+    const MemoryStats m0 = memory_stats(gpu);
+    const io::GpuJpegAllocations a0 = dec.nvjpeg_allocations();
+    for (int round = 0; round < 2; ++round)
+      for (const auto& f : files) dec.decode(f.bytes, dst, {}, {stream});
+    stream.synchronize();
+    const MemoryStats m1 = memory_stats(gpu);
+    const io::GpuJpegAllocations a1 = dec.nvjpeg_allocations();
+    std::printf("nvjpeg: %s backend: nvJPEG device allocations %llu (%zu bytes held), pinned %llu (%zu bytes held)\n",
+                dec.hardware() ? "hardware" : "CUDA", (unsigned long long)a1.device, a1.device_bytes,
+                (unsigned long long)a1.pinned, a1.pinned_bytes);
+    CHECK(m1.allocations == m0.allocations);
+    CHECK(a1.device == a0.device);
+    CHECK(a1.pinned == a0.pinned);
+  }
+}
