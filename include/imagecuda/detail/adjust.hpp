@@ -66,8 +66,18 @@ struct AdjustHue {
   float degrees;
   IMAGECUDA_HD float4 operator()(float4 p) const {
     const Hsv c = rgb_to_hsv(p.x, p.y, p.z);
-    float h = fmodf(c.h + degrees, 360.f);
-    if (h < 0.f) h += 360.f;
+    const float t = c.h + degrees;
+    // fmodf(t, 360) (+ 360 if negative), which the GPU runs as a long software routine, is
+    // exactly t - 360 for t in [360, 720) (Sterbenz) and t for |t| < 360: take those first.
+    float h;
+    if (t >= 0.f && t < 720.f)
+      h = t >= 360.f ? t - 360.f : t;
+    else if (t > -360.f && t < 0.f)
+      h = t + 360.f;
+    else {
+      h = fmodf(t, 360.f);
+      if (h < 0.f) h += 360.f;
+    }
     const float4 o = hsv_to_rgb(h, c.s, c.v);
     return make4(o.x, o.y, o.z, p.w);
   }

@@ -47,14 +47,17 @@ IMAGECUDA_HD inline Hsv rgb_to_hsv(float r, float g, float b) {
   Hsv o;
   o.v = cmax;
   o.s = cmax > 0.00001f ? delta / cmax : 0.f;
+  // The reference's three branches each divide; selecting the numerator first leaves one
+  // division per pixel (a warp whose pixels take different branches no longer runs three), with
+  // the same operations on the same values, so the result is bit-identical (tested).
+  // |g - b| <= delta when cmax == r, so the reference's fmodf(q, 6) == q exactly.
+  const bool at_r = cmax == r, at_g = !at_r && cmax == g;
+  const float num = at_r ? g - b : (at_g ? b - r : r - g);
+  const float t = num / delta;
   if (delta < 0.00001f)
     o.h = 0.f;
-  else if (cmax == r)
-    o.h = 60.f * ((g - b) / delta);  // |g - b| <= delta here, so fmodf(q, 6) == q exactly
-  else if (cmax == g)
-    o.h = 60.f * ((b - r) / delta + 2.f);
   else
-    o.h = 60.f * ((r - g) / delta + 4.f);
+    o.h = 60.f * (at_r ? t : t + (at_g ? 2.f : 4.f));  // not t + 0 on the r branch: -0 stays -0
   if (o.h < 0.f) o.h += 360.f;
   return o;
 }
