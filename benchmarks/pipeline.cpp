@@ -7,13 +7,19 @@
 //       generator that made examples/data/photo.jpg)
 //   imagecuda_pipeline --photos DIR [--threads 1,4,8] [--seconds S] [--codec-threads C]
 //                      [--slots K] [--depth D] [--text per-card|cached|both] [--png-compression L]
-//                      [--out FILE.md]
+//                      [--decode cpu|gpu|both] [--out FILE.md]
 //       runs the pipeline over all DIR/*.jpg repeatedly: T GPU lanes (host threads), each with
 //       its own stream and CardRenderer, fed by a pool of C codec threads that read + decode the
 //       photos (TurboJPEG) into pinned buffers and encode the cards (PNG + JPEG q90) from pinned
-//       buffers. Reports cards/s per T, the time split per card and memory_stats() before and
-//       after the timed part; exits 1 if the device allocation count grew after warm-up.
+//       buffers. With --decode gpu the codec threads only read the files and each lane decodes
+//       its photos on its stream with its own io::GpuJpegDecoder (nvJPEG; builds with
+//       IMAGECUDA_WITH_NVJPEG). Reports cards/s per T, the time split per card and memory_stats()
+//       before and after the timed part; exits 1 if the device allocation count (or nvJPEG's own)
+//       grew after warm-up.
 #include "../examples/social_card.hpp"
+#if defined(IMAGECUDA_HAS_NVJPEG)
+#include <imagecuda/io_nvjpeg.hpp>
+#endif
 
 #include <cuda_runtime_api.h>
 
@@ -51,6 +57,7 @@ class HostBuffer {
  public:
   HostBuffer(std::size_t pixels, bool pinned) : pixels_(pixels), pinned_(pinned) {
     const std::size_t bytes = pixels * sizeof(uchar4);
+    if (pixels == 0) return;  // not needed in this configuration
     if (pinned_) {
       void* p = nullptr;
       if (cudaMallocHost(&p, bytes) != cudaSuccess)
@@ -61,6 +68,7 @@ class HostBuffer {
     }
   }
   ~HostBuffer() {
+    if (data_ == nullptr) return;
     if (pinned_)
       cudaFreeHost(data_);
     else
@@ -158,6 +166,19 @@ class Pool {
   bool done_ = false;
 };
 
+/// Where the photos are decoded: TurboJPEG on the codec threads, or nvJPEG on each lane's stream.
+enum class DecodeMode { cpu, gpu };
+
+/// True when this build and device can decode on the GPU (io::GpuJpegDecoder).
+bool gpu_decode_available(ic::Device device) {
+#if defined(IMAGECUDA_HAS_NVJPEG)
+  return ic::io::GpuJpegDecoder::available(device);
+#else
+  (void)device;
+  return false;
+#endif
+}
+
 struct Config {
   fs::path photos;
   std::vector<int> threads{1, 4, 8};
@@ -169,36 +190,56 @@ struct Config {
   // Level 1 (runs only, UP filter): on these photo-like cards as small as the default level 2 and
   // about a quarter faster (docs/io.md); --png-compression changes it.
   int png_compression = 1;
+  std::optional<std::vector<DecodeMode>> decode_modes;  // default: both when the GPU decoder is available
   std::optional<fs::path> out;
+};
+
+/// nvJPEG's own allocations summed over the lanes' decoders (device, pinned).
+struct NvjpegCounts {
+  std::uint64_t device = 0, pinned = 0;
+  bool operator==(const NvjpegCounts&) const = default;
 };
 
 /// One timed run's numbers.
 struct Result {
   int lanes = 0;
   social_card::TextMode text = social_card::TextMode::per_card;
+  DecodeMode decode = DecodeMode::cpu;
+  bool decode_hardware = false;  // nvJPEG on the GPU's JPEG engines (every lane)
   std::uint64_t cards = 0;
   double seconds = 0;
   double decode_ms = 0, gpu_ms = 0, png_ms = 0, jpeg_ms = 0;  // per card, summed over threads
   double png_kb = 0, jpeg_kb = 0;
   ic::MemoryStats before, after;
+  NvjpegCounts nvjpeg_before, nvjpeg_after;
   [[nodiscard]] double cards_per_s() const { return seconds > 0 ? double(cards) / seconds : 0; }
-  [[nodiscard]] bool allocations_grew() const { return after.allocations != before.allocations; }
+  [[nodiscard]] bool allocations_grew() const {
+    return after.allocations != before.allocations || !(nvjpeg_after == nvjpeg_before);
+  }
 };
 
 /// Shared state of one run.
 class Run {
  public:
-  Run(const Config& cfg, const std::vector<fs::path>& files, int lanes, social_card::TextMode text, ic::Device device,
-      int max_w, int max_h)
-      : cfg_(cfg), files_(files), device_(device), max_w_(max_w), max_h_(max_h), text_(text) {
+  Run(const Config& cfg, const std::vector<fs::path>& files, int lanes, social_card::TextMode text,
+      DecodeMode decode, ic::Device device, int max_w, int max_h)
+      : cfg_(cfg), files_(files), device_(device), max_w_(max_w), max_h_(max_h), text_(text), decode_(decode) {
     const bool pinned = device.is_cuda();
     for (int l = 0; l < lanes; ++l) {
       auto lane = std::make_unique<Lane>();
       lane->renderer = std::make_unique<social_card::CardRenderer>(
           device, lane->stream,
           social_card::RendererOptions{.max_photo_width = max_w, .max_photo_height = max_h, .text = text});
+#if defined(IMAGECUDA_HAS_NVJPEG)
+      if (decode == DecodeMode::gpu) {
+        lane->decoder = std::make_unique<ic::io::GpuJpegDecoder>(device);
+        lane->photo8 = ic::ImageU8(max_w, max_h, device, lane->stream);
+      }
+#endif
       for (int s = 0; s < cfg.slots; ++s) {
-        auto slot = std::make_unique<Slot>(std::size_t(max_w) * std::size_t(max_h), pinned);
+        // GPU decode: the codec threads only read the file, no pinned photo buffer.
+        const std::size_t photo_pixels = decode == DecodeMode::cpu ? std::size_t(max_w) * std::size_t(max_h) : 0;
+        auto slot = std::make_unique<Slot>(photo_pixels, pinned);
         slot->lane = lane.get();
         lane->slots.push_back(std::move(slot));
       }
@@ -211,6 +252,12 @@ class Run {
     Result r;
     r.lanes = int(lanes_.size());
     r.text = text_;
+    r.decode = decode_;
+#if defined(IMAGECUDA_HAS_NVJPEG)
+    r.decode_hardware = decode_ == DecodeMode::gpu;
+    for (auto& lane : lanes_)
+      if (lane->decoder) r.decode_hardware = r.decode_hardware && lane->decoder->hardware();
+#endif
     {
       Pool pool(codec);
       pool_ = &pool;
@@ -224,6 +271,7 @@ class Run {
       while (completed_.load() < warm && !failed_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       if (!failed_.load()) {
         r.before = ic::memory_stats(device_);
+        r.nvjpeg_before = nvjpeg_counts();
         const std::uint64_t c0 = completed_.load();
         const auto t0 = Clock::now();
         timing_.store(true);
@@ -245,6 +293,7 @@ class Run {
     if (error_) std::rethrow_exception(error_);
     for (auto& lane : lanes_) lane->stream.synchronize();
     r.after = ic::memory_stats(device_);
+    r.nvjpeg_after = nvjpeg_counts();
     const double n = std::max<double>(1.0, double(timed_cards_.load()));
     r.decode_ms = double(decode_ns_.load()) / n / 1e6;
     r.gpu_ms = double(gpu_ns_.load()) / n / 1e6;
@@ -274,6 +323,11 @@ class Run {
   struct Lane {
     ic::OwningStream stream;
     std::unique_ptr<social_card::CardRenderer> renderer;
+#if defined(IMAGECUDA_HAS_NVJPEG)
+    // GPU decode (declared after the stream: destroyed before it).
+    std::unique_ptr<ic::io::GpuJpegDecoder> decoder;
+    ic::ImageU8 photo8;  // the decoded photo, RGBA8 on the device
+#endif
     std::vector<std::unique_ptr<Slot>> slots;
     std::mutex mutex;
     std::condition_variable ready_cv;
@@ -296,16 +350,32 @@ class Run {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t).count();
   }
 
-  /// Codec thread: read the next photo's bytes and decode them into the slot's pinned buffer.
+  NvjpegCounts nvjpeg_counts() const {
+    NvjpegCounts c;
+#if defined(IMAGECUDA_HAS_NVJPEG)
+    for (const auto& lane : lanes_)
+      if (lane->decoder) {
+        const ic::io::GpuJpegAllocations a = lane->decoder->nvjpeg_allocations();
+        c.device += a.device;
+        c.pinned += a.pinned;
+      }
+#endif
+    return c;
+  }
+
+  /// Codec thread: read the next photo's bytes and (CPU decode) decode them into the slot's
+  /// pinned buffer.
   void decode(Slot& s) {
     if (stop_.load()) return;
     guarded([&] {
       const auto t0 = Clock::now();
       const std::size_t i = next_photo_.fetch_add(1) % files_.size();
       read_file(files_[i], s.file);
-      const ic::io::ImageInfo info = ic::io::decode(s.file, s.in.span());
-      s.width = info.width;
-      s.height = info.height;
+      if (decode_ == DecodeMode::cpu) {
+        const ic::io::ImageInfo info = ic::io::decode(s.file, s.in.span());
+        s.width = info.width;
+        s.height = info.height;
+      }
       s.decode_ns = ns_since(t0);
       Lane& lane = *s.lane;
       {
@@ -347,7 +417,18 @@ class Run {
         }
         s->gpu_start = Clock::now();
         lane.renderer->prepare_text();  // per-card text first: see CardRenderer::prepare_text
-        lane.renderer->upload(s->in.data(), s->width, s->height);
+        if (decode_ == DecodeMode::cpu) {
+          lane.renderer->upload(s->in.data(), s->width, s->height);
+        } else {
+#if defined(IMAGECUDA_HAS_NVJPEG)
+          // nvJPEG on this lane's stream (the host part: header checks, parse, submit), then v/255
+          // into the renderer's f32 photo. The file bytes stay untouched until the card's event.
+          const auto t0 = Clock::now();
+          lane.decoder->decode(s->file, lane.photo8, {}, {lane.stream});
+          s->decode_ns += ns_since(t0);
+          lane.renderer->set_photo(lane.photo8.view());
+#endif
+        }
         lane.renderer->compose();
         lane.renderer->download(s->out.data());
         s->event.record(lane.stream);
@@ -390,6 +471,7 @@ class Run {
   ic::Device device_;
   int max_w_, max_h_;
   social_card::TextMode text_;
+  DecodeMode decode_;
   std::vector<std::unique_ptr<Lane>> lanes_;
   Pool* pool_ = nullptr;
   std::atomic<std::uint64_t> next_photo_{0}, completed_{0}, timed_cards_{0};
@@ -407,6 +489,11 @@ const char* text_name(social_card::TextMode m) {
     case social_card::TextMode::none: return "none (built without text)";
   }
   return "?";
+}
+
+const char* decode_name(const Result& r) {
+  if (r.decode == DecodeMode::cpu) return "TurboJPEG (CPU)";
+  return r.decode_hardware ? "nvJPEG (GPU, hardware)" : "nvJPEG (GPU, CUDA)";
 }
 
 int make_photos(const fs::path& dir, int n) {
@@ -441,7 +528,7 @@ int usage() {
                "usage: imagecuda_pipeline --make-photos DIR N\n"
                "       imagecuda_pipeline --photos DIR [--threads 1,4,8] [--seconds S] [--codec-threads C]\n"
                "                          [--slots K] [--depth D] [--text per-card|cached|both] [--png-compression L]\n"
-               "                          [--out FILE.md]\n");
+               "                          [--decode cpu|gpu|both] [--out FILE.md]\n");
   return 2;
 }
 
@@ -464,7 +551,13 @@ int main(int argc, char** argv) try {
     else if (args[i] == "--depth") cfg.depth = std::max(1, std::atoi(value().c_str()));
     else if (args[i] == "--png-compression") cfg.png_compression = std::atoi(value().c_str());
     else if (args[i] == "--out") cfg.out = fs::path(value());
-    else if (args[i] == "--text") {
+    else if (args[i] == "--decode") {
+      const std::string d = value();
+      if (d == "cpu") cfg.decode_modes = std::vector<DecodeMode>{DecodeMode::cpu};
+      else if (d == "gpu") cfg.decode_modes = std::vector<DecodeMode>{DecodeMode::gpu};
+      else if (d == "both") cfg.decode_modes = std::vector<DecodeMode>{DecodeMode::cpu, DecodeMode::gpu};
+      else return usage();
+    } else if (args[i] == "--text") {
       const std::string t = value();
       if (t == "per-card") cfg.text_modes = {social_card::TextMode::per_card};
       else if (t == "cached") cfg.text_modes = {social_card::TextMode::cached};
@@ -505,28 +598,52 @@ int main(int argc, char** argv) try {
 #if !defined(IMAGECUDA_HAS_TEXT)
   cfg.text_modes = {social_card::TextMode::none};
 #endif
+  const bool gpu_decode = gpu_decode_available(device);
+  if (!cfg.decode_modes)
+    cfg.decode_modes = gpu_decode ? std::vector<DecodeMode>{DecodeMode::cpu, DecodeMode::gpu}
+                                  : std::vector<DecodeMode>{DecodeMode::cpu};
+  for (const DecodeMode m : *cfg.decode_modes)
+    if (m == DecodeMode::gpu && !gpu_decode)
+      throw ic::Error(ic::ErrorCode::unsupported,
+                      fmt::format("imagecuda_pipeline: --decode gpu needs a build with nvJPEG (IMAGECUDA_WITH_NVJPEG) "
+                                  "and a CUDA device; this is {} on {}",
+#if defined(IMAGECUDA_HAS_NVJPEG)
+                                  "a build with nvJPEG",
+#else
+                                  "a build without nvJPEG",
+#endif
+                                  device));
 
   std::string header = fmt::format(
       "social-card pipeline (docs/pipeline.md): {} photos up to {}x{} from {}, device {}, {} codec threads, "
-      "{} cards in flight per lane ({} enqueued on its stream), PNG level {}, JPEG q{}, {}s per run",
+      "{} cards in flight per lane ({} enqueued on its stream), PNG level {}, JPEG q{}, {}s per run, photo decode: {}",
       files.size(), max_w, max_h, cfg.photos.string(), device_name, codec, cfg.slots, cfg.depth, cfg.png_compression,
-      social_card::jpeg_quality, cfg.seconds);
+      social_card::jpeg_quality, cfg.seconds,
+      cfg.decode_modes->size() == 2 ? "TurboJPEG on the codec threads and nvJPEG on the lanes' streams"
+      : cfg.decode_modes->front() == DecodeMode::cpu ? "TurboJPEG on the codec threads"
+                                                     : "nvJPEG on the lanes' streams");
   std::printf("%s\n", header.c_str());
   std::vector<Result> results;
   bool grew = false;
-  for (const auto mode : cfg.text_modes) {
-    for (const int lanes : cfg.threads) {
-      Run run(cfg, files, lanes, mode, device, max_w, max_h);
-      const Result r = run.execute();
-      grew = grew || r.allocations_grew();
-      std::printf(
-          "lanes %d, text %s: %.1f cards/s (%llu cards in %.2f s); per card: read+decode %.2f ms, GPU stage %.2f ms, "
-          "PNG %.2f ms (%.0f KiB), JPEG %.2f ms (%.0f KiB); allocations %llu -> %llu%s\n",
-          r.lanes, text_name(r.text), r.cards_per_s(), (unsigned long long)r.cards, r.seconds, r.decode_ms, r.gpu_ms,
-          r.png_ms, r.png_kb, r.jpeg_ms, r.jpeg_kb, (unsigned long long)r.before.allocations,
-          (unsigned long long)r.after.allocations, r.allocations_grew() ? "  GREW AFTER WARM-UP" : " (none after warm-up)");
-      std::fflush(stdout);
-      results.push_back(r);
+  for (const DecodeMode decode : *cfg.decode_modes) {
+    for (const auto mode : cfg.text_modes) {
+      for (const int lanes : cfg.threads) {
+        Run run(cfg, files, lanes, mode, decode, device, max_w, max_h);
+        const Result r = run.execute();
+        grew = grew || r.allocations_grew();
+        std::printf(
+            "lanes %d, text %s, decode %s: %.1f cards/s (%llu cards in %.2f s); per card: read+decode %.2f ms, "
+            "GPU stage %.2f ms, PNG %.2f ms (%.0f KiB), JPEG %.2f ms (%.0f KiB); allocations %llu -> %llu, "
+            "nvJPEG device+pinned %llu+%llu -> %llu+%llu%s\n",
+            r.lanes, text_name(r.text), decode_name(r), r.cards_per_s(), (unsigned long long)r.cards, r.seconds,
+            r.decode_ms, r.gpu_ms, r.png_ms, r.png_kb, r.jpeg_ms, r.jpeg_kb, (unsigned long long)r.before.allocations,
+            (unsigned long long)r.after.allocations, (unsigned long long)r.nvjpeg_before.device,
+            (unsigned long long)r.nvjpeg_before.pinned, (unsigned long long)r.nvjpeg_after.device,
+            (unsigned long long)r.nvjpeg_after.pinned,
+            r.allocations_grew() ? "  GREW AFTER WARM-UP" : " (none after warm-up)");
+        std::fflush(stdout);
+        results.push_back(r);
+      }
     }
   }
 
@@ -537,15 +654,23 @@ int main(int argc, char** argv) try {
     std::fprintf(f,
                  "Per-card times are the sums over threads divided by the cards (each stage runs on many cards at "
                  "once, so they add up to more than 1/(cards/s)). GPU stage = from the lane starting to enqueue the card "
-                 "(per-card text, upload, steps 2-7, 8-bit convert, download) to its download being complete; with "
-                 "several cards enqueued per lane it includes waiting behind the previous one.\n\n");
-    std::fprintf(f, "| lanes (streams) | text | cards/s | read+decode ms | GPU stage ms | PNG ms | JPEG ms | PNG KiB | JPEG KiB | device allocations before -> after |\n");
-    std::fprintf(f, "|---|---|---|---|---|---|---|---|---|---|\n");
-    for (const auto& r : results)
-      std::fprintf(f, "| %d | %s | %.1f | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %llu -> %llu%s |\n", r.lanes,
-                   text_name(r.text), r.cards_per_s(), r.decode_ms, r.gpu_ms, r.png_ms, r.jpeg_ms, r.png_kb, r.jpeg_kb,
-                   (unsigned long long)r.before.allocations, (unsigned long long)r.after.allocations,
-                   r.allocations_grew() ? " GREW" : "");
+                 "(per-card text, upload or GPU decode, steps 2-7, 8-bit convert, download) to its download being "
+                 "complete; with several cards enqueued per lane it includes waiting behind the previous one. "
+                 "read+decode: TurboJPEG rows = file read + decode on a codec thread; nvJPEG rows = file read on a "
+                 "codec thread + the host time of GpuJpegDecoder::decode on the lane (its GPU time is in the GPU "
+                 "stage). Allocations: imagecuda's device allocations (memory_stats), and for nvJPEG rows nvJPEG's own "
+                 "device+pinned allocations summed over the lanes' decoders.\n\n");
+    std::fprintf(f, "| lanes (streams) | text | decode | cards/s | read+decode ms | GPU stage ms | PNG ms | JPEG ms | PNG KiB | JPEG KiB | allocations before -> after |\n");
+    std::fprintf(f, "|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (const auto& r : results) {
+      std::string alloc = fmt::format("{} -> {}", r.before.allocations, r.after.allocations);
+      if (r.decode == DecodeMode::gpu)
+        alloc += fmt::format("; nvJPEG {}+{} -> {}+{}", r.nvjpeg_before.device, r.nvjpeg_before.pinned,
+                             r.nvjpeg_after.device, r.nvjpeg_after.pinned);
+      std::fprintf(f, "| %d | %s | %s | %.1f | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %s%s |\n", r.lanes,
+                   text_name(r.text), decode_name(r), r.cards_per_s(), r.decode_ms, r.gpu_ms, r.png_ms, r.jpeg_ms,
+                   r.png_kb, r.jpeg_kb, alloc.c_str(), r.allocations_grew() ? " GREW" : "");
+    }
     std::fclose(f);
     std::printf("wrote %s\n", cfg.out->c_str());
   }

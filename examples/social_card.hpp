@@ -108,6 +108,10 @@ class CardRenderer {
     ic::io::convert(photo8_.view(), photo_, exec());
   }
 
+  /// Step 1, the GPU-decoded form: 8-bit RGBA already on this renderer's device (e.g. decoded
+  /// by io::GpuJpegDecoder on this stream) converted to the f32 photo (v/255, as upload()).
+  void set_photo(ic::ConstImageView<uchar4> rgba) { ic::io::convert(rgba, photo_, exec()); }
+
   /// Steps 2-7: the card, in card(). Asynchronous on the stream.
   void compose() {
     const ic::Exec ex = exec();

@@ -190,10 +190,12 @@ int pinned_malloc(void* ctx, void** ptr, std::size_t size, cudaStream_t) {
   c->pinned_bytes += size;
   return 0;
 }
-int pinned_free(void* ctx, void* ptr, std::size_t size, cudaStream_t stream) {
+int pinned_free(void* ctx, void* ptr, std::size_t size, cudaStream_t) {
   if (ptr == nullptr) return 0;
-  // Stream-ordered semantics: the stream may still copy from it.
-  if (stream != nullptr) (void)cudaStreamSynchronize(stream);
+  // Stream-ordered semantics: a copy may still read it. The stream nvJPEG names may already be
+  // destroyed (at the decoder's destruction), so wait for the whole device: this happens only
+  // when a buffer grows (warm-up) and when the decoder is destroyed.
+  (void)cudaDeviceSynchronize();
   const cudaError_t e = cudaFreeHost(ptr);
   if (e != cudaSuccess) {
     (void)cudaGetLastError();
