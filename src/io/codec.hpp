@@ -87,16 +87,26 @@ inline std::pair<int, int> oriented_size(int w, int h, int o) noexcept {
 /// allocation); throws Error{decode}.
 void check_declared_size(const Origin& o, std::uint64_t w, std::uint64_t h, std::size_t max_pixels);
 
-// --- PNG (libspng) ---------------------------------------------------------------------------
+// --- PNG decoder (libspng) --------------------------------------------------------------------
 Header png_header(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
 HostImage png_decode(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
-/// PNG through libspng (SPNG_FMT_PNG) from tightly packed samples (16-bit: host-endian; libspng
-/// 0.7 writes them big-endian),
-/// `channels` 3 (RGB) or 4 (RGBA), `bit_depth` 8 or 16, zlib `level` 0..9; returns the file bytes.
-std::vector<std::byte> spng_encode(const void* samples, int w, int h, int channels, int bit_depth, int level,
-                                   const Origin& o);
-/// 8-bit PNG (libspng) from tightly packed RGBA, written as RGB when every alpha is 255.
+
+// --- PNG encoder (png_write.cpp: imagecuda's writer, libdeflate) ------------------------------
+/// A PNG of `channels` (3: RGB, 4: RGBA) samples per pixel of `bit_depth` 8 or 16 bits, taken
+/// from tightly packed samples with `src_channels` (3 or 4, >= channels) per pixel: 8-bit samples
+/// as bytes, 16-bit ones as host-endian std::uint16_t (written big-endian). Extra source channels
+/// are dropped. `level` is SaveParams::png_compression 0..9 (libdeflate level and row-filter
+/// choice: docs/io.md). One compressor per level and the work buffers are kept per thread.
+std::vector<std::byte> png_write(const void* samples, int w, int h, int src_channels, int channels, int bit_depth,
+                                 int level, const Origin& o);
+/// 8-bit PNG from tightly packed RGBA, written as RGB when every alpha is 255.
 std::vector<std::byte> png8_encode(const std::uint8_t* rgba, int w, int h, int level, const Origin& o);
+/// 16-bit PNG from tightly packed host-endian RGBA, written as RGB when every alpha is 65535.
+std::vector<std::byte> png16_encode(const std::uint16_t* rgba, int w, int h, int level, const Origin& o);
+/// PNG filter type 4 (Paeth) over one row of n bytes, bpp bytes per pixel, `prev` the row above
+/// (zeros for the first row): the vectorised loop png_write uses (exposed for its exhaustive test).
+void png_filter_paeth(const std::uint8_t* row, const std::uint8_t* prev, std::uint8_t* out, std::size_t n,
+                      std::size_t bpp) noexcept;
 
 // --- JPEG (TurboJPEG) ------------------------------------------------------------------------
 Header jpeg_header(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);

@@ -76,15 +76,7 @@ std::vector<std::uint8_t> over_white(std::span<const uchar4> rgba) {
 
 /// 16-bit PNG from tightly packed 16-bit RGBA (host-endian); RGB when every alpha is 65535.
 std::vector<std::byte> png16(const std::vector<std::uint16_t>& rgba, int w, int h, int level, const Origin& o) {
-  const std::size_t n = rgba.size() / 4;
-  bool opaque = true;
-  for (std::size_t i = 0; i < n && opaque; ++i) opaque = rgba[4 * i + 3] == 65535;
-  // libspng 0.7 takes 16-bit samples host-endian with SPNG_FMT_PNG and writes them big-endian.
-  if (!opaque) return codec::spng_encode(rgba.data(), w, h, 4, 16, level, o);
-  std::vector<std::uint16_t> rgb(n * 3);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t c = 0; c < 3; ++c) rgb[3 * i + c] = rgba[4 * i + c];
-  return codec::spng_encode(rgb.data(), w, h, 3, 16, level, o);
+  return codec::png16_encode(rgba.data(), w, h, level, o);
 }
 
 std::vector<std::byte> encode_u8_host(std::span<const uchar4> px, int w, int h, Format format, const SaveParams& p,

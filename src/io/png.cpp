@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
-/// @file png.cpp  PNG through libspng: header probe, decode of every colour type and depth to
-/// RGBA8/RGBA16, eXIf orientation, and the encoder for 16-bit (and very large 8-bit) files.
+/// @file png.cpp  PNG decoding through libspng: header probe, decode of every colour type and
+/// depth to RGBA8/RGBA16, eXIf orientation. The encoder is imagecuda's own (png_write.cpp).
 #include <spng.h>
-#include <zlib.h>
 
 #include <array>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -224,61 +222,6 @@ HostImage png_decode(std::span<const std::byte> bytes, const Origin& o, const Lo
     std::tie(img.width, img.height) = oriented_size(img.width, img.height, scan.orientation);
   }
   return img;
-}
-
-std::vector<std::byte> spng_encode(const void* samples, int w, int h, int channels, int bit_depth, int level,
-                                   const Origin& o) {
-  Ctx ctx(spng_ctx_new(SPNG_CTX_ENCODER));
-  if (!ctx) fail(o, ErrorCode::out_of_memory, "cannot create a libspng encoder context");
-  spng_ihdr ihdr{};
-  ihdr.width = std::uint32_t(w);
-  ihdr.height = std::uint32_t(h);
-  ihdr.bit_depth = static_cast<std::uint8_t>(bit_depth);
-  ihdr.color_type = channels == 4 ? SPNG_COLOR_TYPE_TRUECOLOR_ALPHA : SPNG_COLOR_TYPE_TRUECOLOR;
-  const std::size_t len = std::size_t(w) * std::size_t(h) * std::size_t(channels) * std::size_t(bit_depth / 8);
-  int r = spng_set_option(ctx.get(), SPNG_ENCODE_TO_BUFFER, 1);
-  // SaveParams::png_compression (default 2; libspng's and zlib's default is 6): see docs/io.md.
-  // Fast levels (0..3) filter every row with UP: libspng's adaptive choice (trying all five
-  // filters per row) more than doubles the time for about the same size on photo-like content.
-  // Levels 4..9 keep the adaptive choice, for the smallest files.
-  if (r == 0) r = spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_LEVEL, level);
-  if (r == 0 && level <= 3) r = spng_set_option(ctx.get(), SPNG_FILTER_CHOICE, SPNG_FILTER_CHOICE_UP);
-  // Level 1 also searches runs only (Z_RLE): on photo-like pictures as small as level 2 and about
-  // a quarter faster; on flat graphics with repeats (UI, text) larger.
-  if (r == 0 && level == 1) r = spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_STRATEGY, Z_RLE);
-  if (r == 0) r = spng_set_ihdr(ctx.get(), &ihdr);
-  // SPNG_FMT_PNG: the samples are in the PNG's own layout (16-bit big-endian).
-  if (r == 0) r = spng_encode_image(ctx.get(), samples, len, SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE);
-  if (r != 0) {
-    if (r == SPNG_EMEM) fail(o, ErrorCode::out_of_memory, "libspng: {}", spng_strerror(r));
-    fail(o, ErrorCode::unsupported, "libspng cannot encode the image: {}", spng_strerror(r));
-  }
-  std::size_t size = 0;
-  int err = 0;
-  std::unique_ptr<void, decltype(&std::free)> buf(spng_get_png_buffer(ctx.get(), &size, &err), &std::free);
-  if (!buf || err != 0) fail(o, ErrorCode::out_of_memory, "libspng: {}", spng_strerror(err != 0 ? err : SPNG_EMEM));
-  const auto* b = static_cast<const std::byte*>(buf.get());
-  try {
-    return std::vector<std::byte>(b, b + size);
-  } catch (const std::bad_alloc&) {
-    fail(o, ErrorCode::out_of_memory, "cannot allocate {} bytes for the PNG", size);
-  }
-}
-
-std::vector<std::byte> png8_encode(const std::uint8_t* rgba, int w, int h, int level, const Origin& o) {
-  const std::size_t n = std::size_t(w) * std::size_t(h);
-  bool opaque = true;
-  for (std::size_t i = 0; i < n && opaque; ++i) opaque = rgba[4 * i + 3] == 255;
-  if (!opaque) return spng_encode(rgba, w, h, 4, 8, level, o);
-  // Drop the constant alpha: a quarter less to filter and compress; loads back identically.
-  std::vector<std::uint8_t> rgb;
-  try {
-    rgb.resize(n * 3);
-  } catch (const std::bad_alloc&) {
-    fail(o, ErrorCode::out_of_memory, "cannot allocate {} bytes of host memory for the RGB samples", n * 3);
-  }
-  for (std::size_t i = 0; i < n; ++i) std::memcpy(&rgb[3 * i], &rgba[4 * i], 3);
-  return spng_encode(rgb.data(), w, h, 3, 8, level, o);
 }
 
 }  // namespace imagecuda::io::codec
