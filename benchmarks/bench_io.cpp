@@ -100,9 +100,19 @@ void io_cases(std::vector<bench::Case>& cases) {
   add("decode-only JPEG 4K (host, TurboJPEG)", [jpg, dst_host](Stream) {
     io::load(*jpg, *dst_host, {.device = Device::cpu()});
   });
-  add("encode-only PNG 4K (host, libspng level 2)", [host_u8](Stream) {
+  add("encode-only PNG 4K (host, level 2)", [host_u8](Stream) {
     (void)io::encode(*host_u8, io::Format::png);
   });
+  // The social-card pipeline's size (1200x630, photo-like, opaque: written as RGB) at the levels
+  // docs/io.md tabulates: 1 (the pipeline's), 2 (the default) and 6; one thread.
+  auto card = std::make_shared<ImageU8>(1200, 630, cpu);
+  io::upload(*card, std::span<const uchar4>(photo_like(1200, 630)));
+  for (int level : {1, 2, 6}) {
+    const auto bytes = io::encode(*card, io::Format::png, {.png_compression = level});
+    add(fmt::format("encode-only PNG 1200x630 card-like (host, level {}, {:.0f} KiB)", level,
+                    double(bytes.size()) / 1024.0),
+        [card, level](Stream) { (void)io::encode(*card, io::Format::png, {.png_compression = level}); });
+  }
   add("encode-only JPEG 4K q95 (host, TurboJPEG)", [host_u8](Stream) {
     (void)io::encode(*host_u8, io::Format::jpeg);
   });
