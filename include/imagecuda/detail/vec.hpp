@@ -46,7 +46,8 @@ IMAGECUDA_HD inline Hsv rgb_to_hsv(float r, float g, float b) {
   const float delta = cmax - cmin;
   Hsv o;
   o.v = cmax;
-  o.s = cmax > 0.00001f ? delta / cmax : 0.f;
+  const float sd = delta / cmax;  // divided unconditionally: a select, not a branch, on the GPU
+  o.s = cmax > 0.00001f ? sd : 0.f;
   // The reference's three branches each divide; selecting the numerator first leaves one
   // division per pixel (a warp whose pixels take different branches no longer runs three), with
   // the same operations on the same values, so the result is bit-identical (tested).
