@@ -341,18 +341,21 @@ struct DropShadowCanvas {
   return c;
 }
 
-/// Scratch drop_shadow needs: the shadow layer and the blur's temp (two layer-sized buffers).
+/// Scratch drop_shadow needs: the shadow's blurred coverage and the blur's temp (two
+/// layer-sized buffers of one float per pixel).
 [[nodiscard]] inline WorkspaceRequirements drop_shadow_requirements(int w, int h, const DropShadowParams& p = {}) {
   const DropShadowCanvas c = drop_shadow_canvas(w, h, p);
   WorkspaceLayout l;
-  l.add<float4>(std::size_t(c.layer_w) * std::size_t(c.layer_h));
-  l.add<float4>(std::size_t(c.layer_w) * std::size_t(c.layer_h));
+  l.add<float>(std::size_t(c.layer_w) * std::size_t(c.layer_h));
+  l.add<float>(std::size_t(c.layer_w) * std::size_t(c.layer_h));
   return l.requirements();
 }
 
 /// Draws `src` over a blurred, offset copy of its alpha in `p.color`, into `dst` (its logical
 /// size becomes drop_shadow_canvas(...)'s). Fixed: the shadow keeps its colour (PyImageCUDA
 /// darkens non-black shadows). With a workspace of drop_shadow_requirements: no allocation.
+/// The layer's colour is constant, so only its coverage (one channel) is blurred: three
+/// launches (or two, one for each blur pass, plus the composite) on a quarter of the data.
 inline void drop_shadow(ConstImageView<float4> src, ImageF32& dst, const DropShadowParams& p = {}, const Exec& ex = {}) {
   using namespace imagecuda::detail;
   constexpr const char* op = "effect::drop_shadow";
@@ -363,33 +366,23 @@ inline void drop_shadow(ConstImageView<float4> src, ImageF32& dst, const DropSha
   prepare_dst(op, dst, c.width, c.height, src.device(), ex.stream);
   const std::size_t layer_px = std::size_t(c.layer_w) * std::size_t(c.layer_h);
   WorkspaceLayout l;
-  const std::size_t a_off = l.add<float4>(layer_px), t_off = l.add<float4>(layer_px);
+  const std::size_t a_off = l.add<float>(layer_px), t_off = l.add<float>(layer_px);
   Scratch scratch(op, src.device(), l.total(), ex);
-  const std::size_t lp = std::size_t(c.layer_w) * sizeof(float4);
-  const Pitched<float4> a{scratch.at<float4>(a_off), lp, c.layer_w, c.layer_h};
-  const Pitched<float4> t{scratch.at<float4>(t_off), lp, c.layer_w, c.layer_h};
-  // Blur the layer a: the GPU's fused single pass writes t; every other case blurs a in place
-  // with t as the temp (the CPU's direct method always does).
-  const ShadowMask mask{pitched(src), c.mask_x, c.mask_y, p.color};
-  auto composite_from = [&](const Pitched<float4>& layer) {
-    return ShadowComposite{Pitched<const float4>{layer.data, lp, c.layer_w, c.layer_h}, pitched(src), c.image_x,
-                           c.image_y, c.layer_x, c.layer_y, p.color.w};
-  };
+  const Pitched<float> a{scratch.at<float>(a_off), std::size_t(c.layer_w) * sizeof(float), c.layer_w, c.layer_h};
+  float* const t = scratch.at<float>(t_off);
+  const ShadowAlpha alpha{pitched(src), c.mask_x, c.mask_y};
+  const ShadowComposite composite{Pitched<const float>{a.data, a.pitch, a.width, a.height}, pitched(src), c.image_x,
+                                  c.image_y, c.layer_x, c.layer_y, p.color};
   const auto d = pitched(dst.view());
-  const Pitched<const float4> ac{a.data, lp, c.layer_w, c.layer_h};
-  const bool blur = plan.method != BlurPlan::copy;
   dispatch(
       src.device(),
       [&] {
-        const Pitched<float4>& out = blur && blur_single_pass(plan) ? t : a;
-        cuda::shadow_mask(mask, a, ex.stream.value());
-        if (blur) cuda::blur(ac, out, t.data, plan, false, ex.stream.value());
-        cuda::shadow_composite(composite_from(out), d, ex.stream.value());
+        cuda::shadow_coverage(alpha, a, t, plan, ex.stream.value());
+        cuda::shadow_composite(composite, d, ex.stream.value());
       },
       [&] {
-        host::shadow_mask(mask, a);
-        if (blur) host::blur(ac, a, t.data, plan);
-        host::shadow_composite(composite_from(a), d);
+        host::shadow_coverage(alpha, a, t, plan);
+        host::shadow_composite(composite, d);
       });
 }
 

@@ -19,6 +19,8 @@
 #include <driver_types.h>
 #include <vector_types.h>
 
+#include <type_traits>
+
 #include "vec.hpp"
 
 namespace imagecuda::detail {
@@ -77,22 +79,45 @@ IMAGECUDA_HD inline void fma4(float4& acc, float4 v, float k) {
   acc.z = fmaf(v.z, k, acc.z);
   acc.w = fmaf(v.w, k, acc.w);
 }
+/// The same operations on one channel (effect::drop_shadow blurs only the alpha): every
+/// formula below is written once for a sample type V, float4 (four channels) or float (one),
+/// with the same operations per channel, so a one-channel blur equals the alpha channel of the
+/// four-channel one.
+IMAGECUDA_HD inline void fma4(float& acc, float v, float k) { acc = fmaf(v, k, acc); }
+IMAGECUDA_HD inline float add4(float a, float b) { return a + b; }
+IMAGECUDA_HD inline float sub4(float a, float b) { return a - b; }
+IMAGECUDA_HD inline float mul4(float a, float s) { return a * s; }
+template <class V>
+IMAGECUDA_HD inline V blur_zero() {
+  if constexpr (std::is_same_v<V, float>) return 0.f;
+  else return make4(0.f, 0.f, 0.f, 0.f);
+}
+/// (tr + j ti) * (r.x + j r.y): the real and the imaginary part, per channel.
+IMAGECUDA_HD inline float4 cmul_re(float4 tr, float4 ti, float2 r) {
+  return make4(tr.x * r.x - ti.x * r.y, tr.y * r.x - ti.y * r.y, tr.z * r.x - ti.z * r.y, tr.w * r.x - ti.w * r.y);
+}
+IMAGECUDA_HD inline float4 cmul_im(float4 tr, float4 ti, float2 r) {
+  return make4(tr.x * r.y + ti.x * r.x, tr.y * r.y + ti.y * r.x, tr.z * r.y + ti.z * r.x, tr.w * r.y + ti.w * r.x);
+}
+IMAGECUDA_HD inline float cmul_re(float tr, float ti, float2 r) { return tr * r.x - ti * r.y; }
+IMAGECUDA_HD inline float cmul_im(float tr, float ti, float2 r) { return tr * r.y + ti * r.x; }
 
 /// One direct tap sum along a line: `at(i)` returns the (premultiplied) sample at clamped
-/// offset i from the centre.
+/// offset i from the centre (a float4, or a float for one channel).
 template <class At>
-IMAGECUDA_HD float4 direct_sum(const BlurPlan& plan, const At& at) {
-  float4 acc = mul4(at(0), plan.weights[0]);
+IMAGECUDA_HD auto direct_sum(const BlurPlan& plan, const At& at) {
+  auto acc = mul4(at(0), plan.weights[0]);
   for (int i = 1; i <= plan.radius; ++i) fma4(acc, add4(at(-i), at(i)), plan.weights[i]);
   return acc;
 }
 
-/// The sliding cosine-series window of one line, for four channels, with K terms known at
-/// compile time (so that the state lives in registers): K = 1 for box blurs, 6 for gaussians.
-template <int K>
+/// The sliding cosine-series window of one line, for four channels (V = float4) or one
+/// (V = float), with K terms known at compile time (so that the state lives in registers):
+/// K = 1 for box blurs, 4..6 for gaussians.
+template <int K, class V = float4>
 struct CosineWalker {
-  float4 re[K];
-  float4 im[K];
+  V re[K];
+  V im[K];
 
   IMAGECUDA_HD static float2 make_f2(float x, float y) {
     float2 v;
@@ -110,8 +135,8 @@ struct CosineWalker {
 #pragma unroll
 #endif
     for (int k = 0; k < K; ++k) {
-      re[k] = make4(0.f, 0.f, 0.f, 0.f);
-      im[k] = make4(0.f, 0.f, 0.f, 0.f);
+      re[k] = blur_zero<V>();
+      im[k] = blur_zero<V>();
     }
     const int R = plan.radius;
     for (int i0 = -R; i0 <= R; i0 += 32) {
@@ -128,7 +153,7 @@ struct CosineWalker {
 #pragma unroll 8
 #endif
       for (int i = i0; i < i1; ++i) {
-        const float4 v = at(i);
+        const V v = at(i);
 #if defined(__CUDA_ARCH__)
 #pragma unroll
 #endif
@@ -142,7 +167,7 @@ struct CosineWalker {
   }
 
   /// Slides the window one sample on: `out` = x[n-R] leaves, `in` = x[n+R+1] enters.
-  IMAGECUDA_HD void step(const BlurPlan& plan, float4 out, float4 in) {
+  IMAGECUDA_HD void step(const BlurPlan& plan, V out, V in) {
 #if defined(__CUDA_ARCH__)
 #pragma unroll
 #endif
@@ -152,19 +177,19 @@ struct CosineWalker {
         continue;
       }
       const float2 l = plan.leave[k], e = plan.enter[k], r = plan.rot[k];
-      float4 tr = re[k], ti = im[k];  // t = Z - out*l + in*e
+      V tr = re[k], ti = im[k];  // t = Z - out*l + in*e
       fma4(tr, out, -l.x);
       fma4(ti, out, -l.y);
       fma4(tr, in, e.x);
       fma4(ti, in, e.y);
       // Z = r * t
-      re[k] = make4(tr.x * r.x - ti.x * r.y, tr.y * r.x - ti.y * r.y, tr.z * r.x - ti.z * r.y, tr.w * r.x - ti.w * r.y);
-      im[k] = make4(tr.x * r.y + ti.x * r.x, tr.y * r.y + ti.y * r.x, tr.z * r.y + ti.z * r.x, tr.w * r.y + ti.w * r.x);
+      re[k] = cmul_re(tr, ti, r);
+      im[k] = cmul_im(tr, ti, r);
     }
   }
 
-  IMAGECUDA_HD float4 value(const BlurPlan& plan) const {
-    float4 acc = make4(0.f, 0.f, 0.f, 0.f);
+  IMAGECUDA_HD V value(const BlurPlan& plan) const {
+    V acc = blur_zero<V>();
 #if defined(__CUDA_ARCH__)
 #pragma unroll
 #endif
