@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 
 #include "core/device.hpp"
 #include "core/image.hpp"
@@ -63,6 +64,9 @@ class GpuJpegDecoder {
   /// True when the hardware JPEG engines (nvJPEG's hardware backend) are in use for the files
   /// they support (baseline, one scan; progressive files go to the CUDA decoder).
   [[nodiscard]] bool hardware() const;
+  /// For logs: nvJPEG's version, the device, the backend and whether chroma is upsampled with
+  /// interpolation, e.g. "nvJPEG 13.3.2 on cuda:0, hardware backend, interpolated chroma upsampling".
+  [[nodiscard]] std::string description() const;
   /// What nvJPEG itself has allocated through this decoder so far (counts never decrease).
   [[nodiscard]] GpuJpegAllocations nvjpeg_allocations() const;
 

@@ -214,6 +214,7 @@ struct GpuJpegDecoder::Impl {
   nvjpegPinnedAllocatorV2_t pin_alloc{};
   nvjpegHandle_t handle = nullptr;
   bool hardware = false;
+  bool interpolated = false;             // chroma upsampling with interpolation
   nvjpegJpegState_t hw_state = nullptr;  // batched decode on the hardware backend
   nvjpegJpegStream_t jstream = nullptr;  // the parsed file (support check, decoupled decode)
   // The decoupled (default backend) path, created on first need.
@@ -258,30 +259,44 @@ struct GpuJpegDecoder::Impl {
   }
 
   /// Handle on the hardware backend if it can be had (with its batched state), else default.
+  /// Chroma upsampling with interpolation (NVJPEG_FLAGS_UPSAMPLING_WITH_INTERPOLATION, like
+  /// libjpeg-turbo's default "fancy" upsampling) when the library accepts the flag.
   void create(bool allow_hardware) {
     dev_alloc = {&dev_malloc, &dev_free, &counters};
     pin_alloc = {&pinned_malloc, &pinned_free, &counters};
+    const unsigned int flag_sets[2] = {NVJPEG_FLAGS_UPSAMPLING_WITH_INTERPOLATION, NVJPEG_FLAGS_DEFAULT};
     if (allow_hardware) {
       // ARCH_MISMATCH / JPEG_NOT_SUPPORTED / IMPLEMENTATION_NOT_SUPPORTED: no JPEG engines here.
       // Whatever failed, the default backend is the way on.
-      if (nvjpegCreateExV2(NVJPEG_BACKEND_HARDWARE, &dev_alloc, &pin_alloc, NVJPEG_FLAGS_DEFAULT, &handle) ==
-          NVJPEG_STATUS_SUCCESS) {
+      for (const unsigned int flags : flag_sets) {
+        if (nvjpegCreateExV2(NVJPEG_BACKEND_HARDWARE, &dev_alloc, &pin_alloc, flags, &handle) != NVJPEG_STATUS_SUCCESS) {
+          handle = nullptr;
+          continue;
+        }
         if (nvjpegJpegStateCreate(handle, &hw_state) == NVJPEG_STATUS_SUCCESS &&
             nvjpegDecodeBatchedInitialize(handle, hw_state, 1, 1, NVJPEG_OUTPUT_RGBI) == NVJPEG_STATUS_SUCCESS) {
           hardware = true;
-        } else {
-          if (hw_state != nullptr) (void)nvjpegJpegStateDestroy(hw_state);
-          hw_state = nullptr;
-          (void)nvjpegDestroy(handle);
-          handle = nullptr;
+          interpolated = flags != NVJPEG_FLAGS_DEFAULT;
+          break;
         }
-      } else {
+        if (hw_state != nullptr) (void)nvjpegJpegStateDestroy(hw_state);
+        hw_state = nullptr;
+        (void)nvjpegDestroy(handle);
         handle = nullptr;
       }
     }
-    if (handle == nullptr)
-      check_nv(nvjpegCreateExV2(NVJPEG_BACKEND_DEFAULT, &dev_alloc, &pin_alloc, NVJPEG_FLAGS_DEFAULT, &handle), op_create,
-               device, "nvjpegCreateExV2(NVJPEG_BACKEND_DEFAULT)");
+    if (handle == nullptr) {
+      nvjpegStatus_t st = NVJPEG_STATUS_SUCCESS;
+      for (const unsigned int flags : flag_sets) {
+        st = nvjpegCreateExV2(NVJPEG_BACKEND_DEFAULT, &dev_alloc, &pin_alloc, flags, &handle);
+        if (st == NVJPEG_STATUS_SUCCESS) {
+          interpolated = flags != NVJPEG_FLAGS_DEFAULT;
+          break;
+        }
+        handle = nullptr;
+      }
+      check_nv(st, op_create, device, "nvjpegCreateExV2(NVJPEG_BACKEND_DEFAULT)");
+    }
     check_nv(nvjpegJpegStreamCreate(handle, &jstream), op_create, device, "nvjpegJpegStreamCreate");
     check_cuda(cudaEventCreateWithFlags(&done, cudaEventDisableTiming), op_create, "cudaEventCreateWithFlags");
   }
@@ -402,6 +417,17 @@ Device GpuJpegDecoder::device() const {
 bool GpuJpegDecoder::hardware() const {
   check_live(impl_ != nullptr, "io::GpuJpegDecoder::hardware");
   return impl_->hardware;
+}
+
+std::string GpuJpegDecoder::description() const {
+  check_live(impl_ != nullptr, "io::GpuJpegDecoder::description");
+  int major = -1, minor = -1, patch = -1;
+  (void)nvjpegGetProperty(MAJOR_VERSION, &major);
+  (void)nvjpegGetProperty(MINOR_VERSION, &minor);
+  (void)nvjpegGetProperty(PATCH_LEVEL, &patch);
+  return fmt::format("nvJPEG {}.{}.{} on {}, {} backend, {} chroma upsampling", major, minor, patch, impl_->device,
+                     impl_->hardware ? "hardware" : "default (CUDA)",
+                     impl_->interpolated ? "interpolated" : "nearest (replicated)");
 }
 
 GpuJpegAllocations GpuJpegDecoder::nvjpeg_allocations() const {
