@@ -34,7 +34,7 @@ Bytes read_file(const std::string& path) {
 }
 
 /// examples/data/photo.jpg (1600x1067, the bundled photo), found from the test data folder.
-Bytes photo() {
+Bytes photo_jpg() {
   Bytes b = read_file(test::data_dir() + "/../../examples/data/photo.jpg");
   if (b.empty()) b = read_file("examples/data/photo.jpg");
   REQUIRE(b.size() > 1000);
@@ -131,7 +131,7 @@ void check_close(const Diff& d, bool chroma_444) {
 }
 
 std::vector<Named> test_files() {
-  return {{"photo.jpg 1600x1067 4:2:0", photo(), false},
+  return {{"photo.jpg 1600x1067 4:2:0", photo_jpg(), false},
           {"37x23 q95 4:4:4", make_jpeg(37, 23, 95), true},
           {"37x23 q80 4:2:0", make_jpeg(37, 23, 80), false},
           {"641x479 q90 4:2:0", make_jpeg(641, 479, 90), false},
@@ -213,7 +213,7 @@ TEST_CASE("gpu: GpuJpegDecoder into a view, and across streams", "[gpu][nvjpeg]"
 
 TEST_CASE("gpu: GpuJpegDecoder rejects corrupt and unsupported input with imagecuda::Error", "[gpu][nvjpeg]") {
   REQUIRE(test::has_gpu());
-  const Bytes good = photo();
+  const Bytes good = photo_jpg();
   OwningStream stream;
   io::GpuJpegDecoder dec(gpu);
   ImageU8 dst(1600, 1067, gpu, stream);
@@ -293,4 +293,27 @@ TEST_CASE("gpu: GpuJpegDecoder allocates nothing once warm", "[gpu][nvjpeg]") {
     CHECK(a1.device == a0.device);
     CHECK(a1.pinned == a0.pinned);
   }
+}
+
+TEST_CASE("gpu: GpuJpegDecoder, the docs/io.md example", "[gpu][nvjpeg]") {
+  REQUIRE(test::has_gpu());
+  const Bytes jpeg_bytes = photo_jpg();
+  OwningStream stream;
+  ImageF32 photo_f32(1920, 1280, gpu, stream);
+  // example-begin nvjpeg-decode
+  io::GpuJpegDecoder dec(Device::cuda(0));         // nvJPEG handle, decode state, scratch
+  ImageU8 photo(1920, 1280, Device::cuda(0), stream);
+  dec.decode(jpeg_bytes, photo, {}, {stream});     // async on stream; photo becomes the file's size
+  io::convert(photo.view(), photo_f32, {stream});  // f32 (v/255), as io::load gives
+  // example-end
+  CHECK(photo.width() == 1600);
+  CHECK(photo.height() == 1067);
+  CHECK(photo_f32.width() == 1600);
+  const auto f = io::download(photo_f32, {stream});
+  const ImageF32 ref = io::load(jpeg_bytes, {.device = cpu});
+  const auto r = io::download(ref);
+  REQUIRE(f.size() == r.size());
+  double sum = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) sum += std::abs(f[i].x - r[i].x) + std::abs(f[i].y - r[i].y) + std::abs(f[i].z - r[i].z);
+  CHECK(sum / (3.0 * double(f.size())) < 1.0 / 255.0);  // mean below one level
 }
