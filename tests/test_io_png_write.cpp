@@ -25,6 +25,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../src/io/codec.hpp"  // png_filter_paeth (the library exports it for this test)
@@ -244,4 +245,37 @@ TEST_CASE("io PNG writer: level 0 is stored (about the raw size), higher levels 
   REQUIRE(stored.size() < raw + 200);
   const auto small = io::encode(img, io::Format::png, {.png_compression = 9});
   REQUIRE(small.size() < raw / 2);
+}
+
+TEST_CASE("io PNG writer: threads encoding at once give the same bytes as one thread", "[io][png]") {
+  // Each thread keeps its own compressors and buffers: concurrent encodes must not share them.
+  struct Job {
+    int w, h, kind, level;
+  };
+  const std::vector<Job> jobs = {{64, 40, 0, 1}, {33, 70, 1, 2}, {90, 12, 2, 6}, {17, 17, 1, 9},
+                                 {120, 30, 2, 1}, {5, 200, 0, 3}, {64, 64, 1, 0}, {48, 48, 2, 2}};
+  std::vector<std::vector<uchar4>> pixels;
+  std::vector<std::vector<std::byte>> expected;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    pixels.push_back(make_pixels(jobs[i].w, jobs[i].h, jobs[i].kind, 900u + std::uint32_t(i)));
+    ImageU8 img(jobs[i].w, jobs[i].h, cpu);
+    io::upload(img, std::span<const uchar4>(pixels[i]));
+    expected.push_back(io::encode(img, io::Format::png, {.png_compression = jobs[i].level}));
+  }
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round)
+        for (std::size_t k = 0; k < jobs.size(); ++k) {
+          const std::size_t i = (k + std::size_t(t) * 3) % jobs.size();
+          ImageU8 img(jobs[i].w, jobs[i].h, cpu);
+          io::upload(img, std::span<const uchar4>(pixels[i]));
+          mismatches[std::size_t(t)] += io::encode(img, io::Format::png, {.png_compression = jobs[i].level}) !=
+                                        expected[i];
+        }
+    });
+  for (auto& th : threads) th.join();
+  REQUIRE(mismatches == std::vector<int>(4, 0));
+  for (std::size_t i = 0; i < jobs.size(); ++i) require_round_trip(expected[i], pixels[i], jobs[i].w, jobs[i].h);
 }
