@@ -614,14 +614,19 @@ int main(int argc, char** argv) try {
 #endif
                                   device));
 
+  std::string decoders;
+  for (const DecodeMode m : *cfg.decode_modes) {
+    if (!decoders.empty()) decoders += "; ";
+    if (m == DecodeMode::cpu) decoders += "TurboJPEG on the codec threads";
+#if defined(IMAGECUDA_HAS_NVJPEG)
+    else decoders += "one io::GpuJpegDecoder per lane on its stream (" + ic::io::GpuJpegDecoder(device).description() + ")";
+#endif
+  }
   std::string header = fmt::format(
       "social-card pipeline (docs/pipeline.md): {} photos up to {}x{} from {}, device {}, {} codec threads, "
       "{} cards in flight per lane ({} enqueued on its stream), PNG level {}, JPEG q{}, {}s per run, photo decode: {}",
       files.size(), max_w, max_h, cfg.photos.string(), device_name, codec, cfg.slots, cfg.depth, cfg.png_compression,
-      social_card::jpeg_quality, cfg.seconds,
-      cfg.decode_modes->size() == 2 ? "TurboJPEG on the codec threads and nvJPEG on the lanes' streams"
-      : cfg.decode_modes->front() == DecodeMode::cpu ? "TurboJPEG on the codec threads"
-                                                     : "nvJPEG on the lanes' streams");
+      social_card::jpeg_quality, cfg.seconds, decoders);
   std::printf("%s\n", header.c_str());
   std::vector<Result> results;
   bool grew = false;
