@@ -230,8 +230,9 @@ TEST_CASE("gpu: GpuJpegDecoder rejects corrupt and unsupported input with imagec
     st = st * 1664525u + 1013904223u;
     b = std::byte(st >> 24);
   }
-  garbage[0] = std::byte{0xFF};
+  garbage[0] = std::byte{0xFF};  // SOI, then a marker (APP13 with this seed), then noise
   garbage[1] = std::byte{0xD8};
+  garbage[2] = std::byte{0xFF};
   REQUIRE_IMAGECUDA_ERROR(dec.decode(garbage, dst, {}, {stream}), ErrorCode::decode, "io::GpuJpegDecoder::decode");
   // Truncated in the header, and in the scan (no end-of-image marker).
   REQUIRE_IMAGECUDA_ERROR(dec.decode(std::span(good).first(300), dst, {}, {stream}), ErrorCode::decode, "JPEG");

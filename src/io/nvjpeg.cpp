@@ -355,6 +355,19 @@ struct GpuJpegDecoder::Impl {
     out.channel[0] = rgb;
     out.pitch[0] = pitch;
 
+    // From here on work may be enqueued on `s`: whatever happens, later decodes are ordered
+    // after it (the event), so a failed decode cannot race the next one on the scratch.
+    struct MarkDone {
+      Impl& self;
+      cudaStream_t s;
+      ~MarkDone() {
+        if (cudaEventRecord(self.done, s) == cudaSuccess)
+          self.used = true;
+        else
+          (void)cudaGetLastError();
+      }
+    } mark_done{*this, s};
+
     bool batched = false;
     if (hardware) {
       check_nv(nvjpegJpegStreamParseHeader(handle, data, length, jstream), o, "nvjpegJpegStreamParseHeader");
@@ -379,9 +392,8 @@ struct GpuJpegDecoder::Impl {
       transfer_pending = true;
       check_nv(nvjpegDecodeJpegDevice(handle, dec, dec_state, &out, s), o, "nvjpegDecodeJpegDevice");
     }
-    imagecuda::detail::cuda::rgbi_to_rgba(rgb, pitch, h.width, h.height, h.orientation, imagecuda::detail::pitched(dst), s);
-    check_cuda(cudaEventRecord(done, s), op_decode, "cudaEventRecord");
-    used = true;
+    imagecuda::detail::cuda::rgbi_to_rgba(rgb, pitch, h.width, h.height, h.orientation, imagecuda::detail::pitched(dst),
+                                          s);
   }
 };
 
