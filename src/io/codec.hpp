@@ -96,7 +96,8 @@ HostImage png_decode(std::span<const std::byte> bytes, const Origin& o, const Lo
 /// from tightly packed samples with `src_channels` (3 or 4, >= channels) per pixel: 8-bit samples
 /// as bytes, 16-bit ones as host-endian std::uint16_t (written big-endian). Extra source channels
 /// are dropped. `level` is SaveParams::png_compression 0..9 (libdeflate level and row-filter
-/// choice: docs/io.md). One compressor per level and the work buffers are kept per thread.
+/// choice: docs/io.md). Compressors (but those of levels 8 and 9) and work buffers are kept per
+/// thread.
 std::vector<std::byte> png_write(const void* samples, int w, int h, int src_channels, int channels, int bit_depth,
                                  int level, const Origin& o);
 /// 8-bit PNG from tightly packed RGBA, written as RGB when every alpha is 255.

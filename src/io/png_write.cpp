@@ -169,11 +169,11 @@ struct Buffer {
   }
 };
 
-/// One compressor per libdeflate level, made on first use (allocating one costs more than
+/// One compressor per libdeflate level 0..9, made on first use (allocating one costs more than
 /// compressing a small image), and the filtered and compressed buffers, kept between calls of a
 /// thread (up to keep_limit bytes each).
 struct ThreadState {
-  std::array<std::unique_ptr<libdeflate_compressor, CompressorDeleter>, 13> compressors;
+  std::array<std::unique_ptr<libdeflate_compressor, CompressorDeleter>, 10> compressors;
   Buffer filtered, compressed, rows;
 };
 
@@ -298,7 +298,10 @@ std::vector<std::byte> png_write(const void* samples, int w, int h, int src_chan
     }
 
     // --- compress ---
-    auto& comp = ts.compressors[std::size_t(plan.deflate_level)];
+    // Compressors of levels <= 9 (0.7 MB at most) stay with the thread; the near-optimal ones
+    // (10..12: 9 MB each) are made per call, which costs little next to their compression time.
+    std::unique_ptr<libdeflate_compressor, CompressorDeleter> once;
+    auto& comp = plan.deflate_level <= 9 ? ts.compressors[std::size_t(plan.deflate_level)] : once;
     if (!comp) comp.reset(libdeflate_alloc_compressor(plan.deflate_level));
     if (!comp) fail(o, ErrorCode::out_of_memory, "cannot allocate a libdeflate compressor (level {})", plan.deflate_level);
     const std::size_t bound = libdeflate_zlib_compress_bound(comp.get(), raw);
