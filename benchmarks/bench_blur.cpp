@@ -27,7 +27,7 @@ void blur_cases(std::vector<bench::Case>& cases) {
                      }});
   }
   // Tuning rows (issue #5): the fused kernel's shapes at r=3 and r=10; removed once one is chosen.
-  for (int variant : {0, 1, 2, 3}) {
+  for (int variant : {0, 1, 2, 3, 4}) {
     for (int r : {3, 10}) {
       cases.push_back({"filter", fmt::format("gaussian_blur r={} 4K [fused v{}]", r, variant), bytes, [=](Stream st) {
                          const int keep = imagecuda::detail::cuda::blur_fused_variant();

@@ -44,6 +44,8 @@ constexpr FusedShape fused_shape(int variant, int rc) {
     case 0: return {fused_height(rc), 256, 1, false};                    // the session-2 kernel
     case 2: return {rc <= 4 ? 32 : 64, 256, 3, true};                    // shorter tiles: 3 blocks/SM at r=10
     case 3: return {32, 128, 5, true};                                   // small blocks: 5 blocks/SM at r=10
+    case 4:  // 12 warps of 8 outputs: 24 warps/SM at r=10 with less halo than 2
+      return rc <= 4 ? FusedShape{fused_height(rc), 256, 3, true} : FusedShape{96, 384, 2, true};
     default: return {fused_height(rc), 256, rc <= 4 ? 3 : 2, true};      // 1: same tiles, pipelined loads
   }
 }
@@ -163,8 +165,11 @@ __global__ void __launch_bounds__(NT, MINB)
   }
 }
 
-/// The fused kernel's shape for compile-time radii (0 = the session-2 kernel); see blur.hpp.
-int g_fused_variant = 1;
+/// The fused kernel's default shapes, for radii 1..4 and 5..12 (see fused_shape); chosen from
+/// the tuning rows of benchmarks/bench_blur.cpp on an H100.
+constexpr int fused_default_small = 1, fused_default_large = 1;
+/// The shape forced by set_blur_fused_variant (tuning), or -1: the defaults above.
+int g_fused_variant = -1;
 
 // ---------------------------------------------------------------------------------------------
 // Two-pass direct (any radius): horizontal into premultiplied temp, vertical into dst.
@@ -277,10 +282,12 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
         set_smem(kernel, bytes);
         kernel<<<dim3((W + fused_w - 1) / fused_w, (H + sh.th - 1) / sh.th), dim3(sh.nt), bytes, s>>>(in, dst, plan);
       };
-      switch (RCv == 0 ? 0 : g_fused_variant) {
+      const int variant = g_fused_variant >= 0 ? g_fused_variant : (R <= 4 ? fused_default_small : fused_default_large);
+      switch (RCv == 0 ? 0 : variant) {
         case 0: go(std::integral_constant<int, 0>{}); break;
         case 2: go(std::integral_constant<int, 2>{}); break;
         case 3: go(std::integral_constant<int, 3>{}); break;
+        case 4: go(std::integral_constant<int, 4>{}); break;
         default: go(std::integral_constant<int, 1>{}); break;
       }
     };

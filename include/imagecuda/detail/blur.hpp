@@ -208,12 +208,13 @@ namespace cuda {
 /// src -> dst (same size; `aliased` when they overlap); `temp` holds w*h float4.
 void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const BlurPlan& plan, bool aliased,
           cudaStream_t stream);
-/// Tuning hook (benchmarks only; not thread-safe, process-wide): the shape of the fused
-/// single-pass kernel used for compile-time radii (1..12). 0: 32x(32|64|128) tiles of 256
-/// threads, loads not pipelined (the session-2 kernel); 1 (default): the same tiles with the
-/// next rows' loads in flight during the horizontal sums; 2: pipelined, 32x64 tiles at r > 4
-/// (3 blocks per SM at r = 10); 3: pipelined, 32x32 tiles of 128 threads. Every variant
-/// computes the same sums in the same order: results are bit-identical.
+/// Tuning hook (benchmarks and tests only; not thread-safe, process-wide): forces the shape of
+/// the fused single-pass kernel used for compile-time radii (1..12). -1: the defaults (per radius
+/// class, in blur.cu); 0: 32x(32|64|128) tiles of 256 threads, loads not pipelined (the session-2
+/// kernel); 1: the same tiles with the next rows' loads in flight during the horizontal sums;
+/// 2: pipelined, 32x64 tiles at r > 4 (3 blocks per SM at r = 10); 3: pipelined, 32x32 tiles of
+/// 128 threads; 4: pipelined, 32x96 tiles of 384 threads at r > 4 (as 1 below). Every variant
+/// computes the same sums in the same order: bit-identical results.
 void set_blur_fused_variant(int variant);
 int blur_fused_variant();
 }  // namespace cuda
