@@ -189,8 +189,8 @@ TEST_CASE("gpu: GpuJpegDecoder into a view, and across streams", "[gpu][nvjpeg]"
   REQUIRE(test::has_gpu());
   const Bytes f = make_jpeg(64, 40, 90);
   const auto want = cpu_decode(f);
-  io::GpuJpegDecoder dec(gpu);
   OwningStream s1, s2;
+  io::GpuJpegDecoder dec(gpu);
   // A crop of a larger image: the view's pitch is the parent's.
   ImageU8 big(100, 60, gpu, s1);
   io::upload(big, std::vector<uchar4>(100 * 60, uchar4{0, 0, 0, 0}), {s1});

@@ -255,7 +255,9 @@ struct GpuJpegDecoder::Impl {
     if (done != nullptr) (void)cudaEventDestroy(done);
     (void)cudaGetLastError();
     if (switched) (void)cudaSetDevice(current);
-    if (scratch != nullptr) imagecuda::detail::deallocate(device, scratch, scratch_bytes, last);
+    // The last decode is complete (synchronized above), and its stream may be gone by now: free
+    // on the legacy stream.
+    if (scratch != nullptr) imagecuda::detail::deallocate(device, scratch, scratch_bytes, Stream{});
   }
 
   /// Handle on the hardware backend if it can be had (with its batched state), else default.
