@@ -67,7 +67,8 @@ class GpuJpegDecoder {
   /// For logs: nvJPEG's version, the device, the backend and whether chroma is upsampled with
   /// interpolation, e.g. "nvJPEG 13.3.2 on cuda:0, hardware backend, interpolated chroma upsampling".
   [[nodiscard]] std::string description() const;
-  /// What nvJPEG itself has allocated through this decoder so far (counts never decrease).
+  /// What nvJPEG itself has allocated through this decoder so far (counts never decrease). All
+  /// zero if nvJPEG refused the counting allocators and uses its own (description() says so).
   [[nodiscard]] GpuJpegAllocations nvjpeg_allocations() const;
 
   /// Reads the header only (no decode, no device work): the size after EXIF orientation when

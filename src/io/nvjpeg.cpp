@@ -215,6 +215,7 @@ struct GpuJpegDecoder::Impl {
   nvjpegHandle_t handle = nullptr;
   bool hardware = false;
   bool interpolated = false;             // chroma upsampling with interpolation
+  bool counted = false;                  // nvJPEG allocates through the counting allocators
   nvjpegJpegState_t hw_state = nullptr;  // batched decode on the hardware backend
   nvjpegJpegStream_t jstream = nullptr;  // the parsed file (support check, decoupled decode)
   // The decoupled (default backend) path, created on first need.
@@ -261,43 +262,54 @@ struct GpuJpegDecoder::Impl {
   }
 
   /// Handle on the hardware backend if it can be had (with its batched state), else default.
-  /// Chroma upsampling with interpolation (NVJPEG_FLAGS_UPSAMPLING_WITH_INTERPOLATION, like
-  /// libjpeg-turbo's default "fancy" upsampling) when the library accepts the flag.
+  /// Preferred, in this order: the counting allocators (nvjpegCreateExV2), then nvJPEG's own
+  /// (nvjpegCreateEx, not counted); chroma upsampling with interpolation
+  /// (NVJPEG_FLAGS_UPSAMPLING_WITH_INTERPOLATION, like libjpeg-turbo's default "fancy"
+  /// upsampling), then without. Whatever fails on the hardware backend (ARCH_MISMATCH /
+  /// JPEG_NOT_SUPPORTED / IMPLEMENTATION_NOT_SUPPORTED: no JPEG engines) moves on to the default.
   void create(bool allow_hardware) {
     dev_alloc = {&dev_malloc, &dev_free, &counters};
     pin_alloc = {&pinned_malloc, &pinned_free, &counters};
     const unsigned int flag_sets[2] = {NVJPEG_FLAGS_UPSAMPLING_WITH_INTERPOLATION, NVJPEG_FLAGS_DEFAULT};
+    const auto try_create = [&](nvjpegBackend_t backend, bool with_counting, unsigned int flags) {
+      nvjpegHandle_t h = nullptr;
+      const nvjpegStatus_t st = with_counting ? nvjpegCreateExV2(backend, &dev_alloc, &pin_alloc, flags, &h)
+                                              : nvjpegCreateEx(backend, nullptr, nullptr, flags, &h);
+      if (st == NVJPEG_STATUS_SUCCESS) {
+        handle = h;
+        counted = with_counting;
+        interpolated = flags != NVJPEG_FLAGS_DEFAULT;
+      }
+      return st;
+    };
     if (allow_hardware) {
-      // ARCH_MISMATCH / JPEG_NOT_SUPPORTED / IMPLEMENTATION_NOT_SUPPORTED: no JPEG engines here.
-      // Whatever failed, the default backend is the way on.
-      for (const unsigned int flags : flag_sets) {
-        if (nvjpegCreateExV2(NVJPEG_BACKEND_HARDWARE, &dev_alloc, &pin_alloc, flags, &handle) != NVJPEG_STATUS_SUCCESS) {
+      for (const bool with_counting : {true, false}) {
+        for (const unsigned int flags : flag_sets) {
+          if (try_create(NVJPEG_BACKEND_HARDWARE, with_counting, flags) != NVJPEG_STATUS_SUCCESS) continue;
+          if (nvjpegJpegStateCreate(handle, &hw_state) == NVJPEG_STATUS_SUCCESS &&
+              nvjpegDecodeBatchedInitialize(handle, hw_state, 1, 1, NVJPEG_OUTPUT_RGBI) == NVJPEG_STATUS_SUCCESS) {
+            hardware = true;
+            break;
+          }
+          if (hw_state != nullptr) (void)nvjpegJpegStateDestroy(hw_state);
+          hw_state = nullptr;
+          (void)nvjpegDestroy(handle);
           handle = nullptr;
-          continue;
         }
-        if (nvjpegJpegStateCreate(handle, &hw_state) == NVJPEG_STATUS_SUCCESS &&
-            nvjpegDecodeBatchedInitialize(handle, hw_state, 1, 1, NVJPEG_OUTPUT_RGBI) == NVJPEG_STATUS_SUCCESS) {
-          hardware = true;
-          interpolated = flags != NVJPEG_FLAGS_DEFAULT;
-          break;
-        }
-        if (hw_state != nullptr) (void)nvjpegJpegStateDestroy(hw_state);
-        hw_state = nullptr;
-        (void)nvjpegDestroy(handle);
-        handle = nullptr;
+        if (hardware) break;
       }
     }
     if (handle == nullptr) {
-      nvjpegStatus_t st = NVJPEG_STATUS_SUCCESS;
-      for (const unsigned int flags : flag_sets) {
-        st = nvjpegCreateExV2(NVJPEG_BACKEND_DEFAULT, &dev_alloc, &pin_alloc, flags, &handle);
-        if (st == NVJPEG_STATUS_SUCCESS) {
-          interpolated = flags != NVJPEG_FLAGS_DEFAULT;
-          break;
+      nvjpegStatus_t first = NVJPEG_STATUS_SUCCESS;
+      for (const bool with_counting : {true, false}) {
+        for (const unsigned int flags : flag_sets) {
+          const nvjpegStatus_t st = try_create(NVJPEG_BACKEND_DEFAULT, with_counting, flags);
+          if (first == NVJPEG_STATUS_SUCCESS) first = st;
+          if (st == NVJPEG_STATUS_SUCCESS) break;
         }
-        handle = nullptr;
+        if (handle != nullptr) break;
       }
-      check_nv(st, op_create, device, "nvjpegCreateExV2(NVJPEG_BACKEND_DEFAULT)");
+      if (handle == nullptr) check_nv(first, op_create, device, "nvjpegCreateExV2(NVJPEG_BACKEND_DEFAULT)");
     }
     check_nv(nvjpegJpegStreamCreate(handle, &jstream), op_create, device, "nvjpegJpegStreamCreate");
     check_cuda(cudaEventCreateWithFlags(&done, cudaEventDisableTiming), op_create, "cudaEventCreateWithFlags");
@@ -307,8 +319,15 @@ struct GpuJpegDecoder::Impl {
     if (dec != nullptr && dec_params != nullptr) return;
     check_nv(nvjpegDecoderCreate(handle, NVJPEG_BACKEND_DEFAULT, &dec), op_decode, device, "nvjpegDecoderCreate");
     check_nv(nvjpegDecoderStateCreate(handle, dec, &dec_state), op_decode, device, "nvjpegDecoderStateCreate");
-    check_nv(nvjpegBufferPinnedCreateV2(handle, &pin_alloc, &dec_pinned), op_decode, device, "nvjpegBufferPinnedCreateV2");
-    check_nv(nvjpegBufferDeviceCreateV2(handle, &dev_alloc, &dec_device), op_decode, device, "nvjpegBufferDeviceCreateV2");
+    if (counted) {
+      check_nv(nvjpegBufferPinnedCreateV2(handle, &pin_alloc, &dec_pinned), op_decode, device,
+               "nvjpegBufferPinnedCreateV2");
+      check_nv(nvjpegBufferDeviceCreateV2(handle, &dev_alloc, &dec_device), op_decode, device,
+               "nvjpegBufferDeviceCreateV2");
+    } else {
+      check_nv(nvjpegBufferPinnedCreate(handle, nullptr, &dec_pinned), op_decode, device, "nvjpegBufferPinnedCreate");
+      check_nv(nvjpegBufferDeviceCreate(handle, nullptr, &dec_device), op_decode, device, "nvjpegBufferDeviceCreate");
+    }
     check_nv(nvjpegStateAttachPinnedBuffer(dec_state, dec_pinned), op_decode, device, "nvjpegStateAttachPinnedBuffer");
     check_nv(nvjpegStateAttachDeviceBuffer(dec_state, dec_device), op_decode, device, "nvjpegStateAttachDeviceBuffer");
     if (transfer_done == nullptr)
@@ -439,9 +458,10 @@ std::string GpuJpegDecoder::description() const {
   (void)nvjpegGetProperty(MAJOR_VERSION, &major);
   (void)nvjpegGetProperty(MINOR_VERSION, &minor);
   (void)nvjpegGetProperty(PATCH_LEVEL, &patch);
-  return fmt::format("nvJPEG {}.{}.{} on {}, {} backend, {} chroma upsampling", major, minor, patch, impl_->device,
+  return fmt::format("nvJPEG {}.{}.{} on {}, {} backend, {} chroma upsampling{}", major, minor, patch, impl_->device,
                      impl_->hardware ? "hardware" : "default (CUDA)",
-                     impl_->interpolated ? "interpolated" : "nearest (replicated)");
+                     impl_->interpolated ? "interpolated" : "nearest (replicated)",
+                     impl_->counted ? "" : ", nvJPEG's own allocators (not counted)");
 }
 
 GpuJpegAllocations GpuJpegDecoder::nvjpeg_allocations() const {
