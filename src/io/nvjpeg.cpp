@@ -316,18 +316,19 @@ struct GpuJpegDecoder::Impl {
   }
 
   void create_decoupled() {
-    if (dec != nullptr && dec_params != nullptr) return;
-    check_nv(nvjpegDecoderCreate(handle, NVJPEG_BACKEND_DEFAULT, &dec), op_decode, device, "nvjpegDecoderCreate");
-    check_nv(nvjpegDecoderStateCreate(handle, dec, &dec_state), op_decode, device, "nvjpegDecoderStateCreate");
-    if (counted) {
-      check_nv(nvjpegBufferPinnedCreateV2(handle, &pin_alloc, &dec_pinned), op_decode, device,
-               "nvjpegBufferPinnedCreateV2");
-      check_nv(nvjpegBufferDeviceCreateV2(handle, &dev_alloc, &dec_device), op_decode, device,
-               "nvjpegBufferDeviceCreateV2");
-    } else {
-      check_nv(nvjpegBufferPinnedCreate(handle, nullptr, &dec_pinned), op_decode, device, "nvjpegBufferPinnedCreate");
-      check_nv(nvjpegBufferDeviceCreate(handle, nullptr, &dec_device), op_decode, device, "nvjpegBufferDeviceCreate");
-    }
+    if (dec_params != nullptr) return;  // complete (a failed earlier attempt resumes where it stopped)
+    if (dec == nullptr)
+      check_nv(nvjpegDecoderCreate(handle, NVJPEG_BACKEND_DEFAULT, &dec), op_decode, device, "nvjpegDecoderCreate");
+    if (dec_state == nullptr)
+      check_nv(nvjpegDecoderStateCreate(handle, dec, &dec_state), op_decode, device, "nvjpegDecoderStateCreate");
+    if (dec_pinned == nullptr)
+      check_nv(counted ? nvjpegBufferPinnedCreateV2(handle, &pin_alloc, &dec_pinned)
+                       : nvjpegBufferPinnedCreate(handle, nullptr, &dec_pinned),
+               op_decode, device, "nvjpegBufferPinnedCreate");
+    if (dec_device == nullptr)
+      check_nv(counted ? nvjpegBufferDeviceCreateV2(handle, &dev_alloc, &dec_device)
+                       : nvjpegBufferDeviceCreate(handle, nullptr, &dec_device),
+               op_decode, device, "nvjpegBufferDeviceCreate");
     check_nv(nvjpegStateAttachPinnedBuffer(dec_state, dec_pinned), op_decode, device, "nvjpegStateAttachPinnedBuffer");
     check_nv(nvjpegStateAttachDeviceBuffer(dec_state, dec_device), op_decode, device, "nvjpegStateAttachDeviceBuffer");
     if (transfer_done == nullptr)
