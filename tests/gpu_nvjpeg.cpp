@@ -7,6 +7,7 @@
 #include <imagecuda/io_nvjpeg.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -317,4 +318,38 @@ TEST_CASE("gpu: GpuJpegDecoder, the docs/io.md example", "[gpu][nvjpeg]") {
   double sum = 0;
   for (std::size_t i = 0; i < f.size(); ++i) sum += std::abs(f[i].x - r[i].x) + std::abs(f[i].y - r[i].y) + std::abs(f[i].z - r[i].z);
   CHECK(sum / (3.0 * double(f.size())) < 1.0 / 255.0);  // mean below one level
+}
+
+TEST_CASE("gpu: GpuJpegDecoder timing of the bundled photo (printed, not checked)", "[gpu][nvjpeg]") {
+  REQUIRE(test::has_gpu());
+  const Bytes f = photo_jpg();
+  OwningStream stream;
+  using Clock = std::chrono::steady_clock;
+  const auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  constexpr int n = 20;
+  for (const bool allow_hardware : {true, false}) {
+    io::GpuJpegDecoder dec(gpu, allow_hardware);
+    ImageU8 dst(1600, 1067, gpu, stream);
+    dec.decode(f, dst, {}, {stream});  // warm-up
+    stream.synchronize();
+    Clock::duration host{};
+    const auto t0 = Clock::now();
+    for (int i = 0; i < n; ++i) {
+      const auto c0 = Clock::now();
+      dec.decode(f, dst, {}, {stream});
+      host += Clock::now() - c0;
+    }
+    stream.synchronize();
+    const double total = ms(Clock::now() - t0) / n;
+    std::printf("nvjpeg: photo.jpg 1600x1067, %s backend: %.3f ms per decode back to back (%.3f ms of it in the "
+                "decode call on the host)\n",
+                dec.hardware() ? "hardware" : "default", total, ms(host) / n);
+    CHECK(dst.width() == 1600);
+  }
+  std::vector<uchar4> host_px(1600 * 1067);
+  (void)io::decode(f, host_px);
+  const auto t0 = Clock::now();
+  for (int i = 0; i < n; ++i) (void)io::decode(f, host_px);
+  std::printf("nvjpeg: photo.jpg 1600x1067, TurboJPEG io::decode on one host thread: %.3f ms per decode\n",
+              ms(Clock::now() - t0) / n);
 }
