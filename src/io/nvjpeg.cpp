@@ -398,11 +398,18 @@ struct GpuJpegDecoder::Impl {
       batched = supported == 0;
     }
     if (batched) {
-      const nvjpegStatus_t st = nvjpegDecodeBatched(handle, hw_state, &data, &length, &out, s);
+      nvjpegStatus_t st = nvjpegDecodeBatched(handle, hw_state, &data, &length, &out, s);
       if (st != NVJPEG_STATUS_SUCCESS) {
-        // A failed batch leaves the state to be reset before the next one.
-        (void)nvjpegDecodeBatchedInitialize(handle, hw_state, 1, 1, NVJPEG_OUTPUT_RGBI);
-        check_nv(st, o, "nvjpegDecodeBatched (hardware)");
+        // A failed batch leaves the state to be reset before the next one (nvJPEG's docs). The
+        // failure may also be left over from an earlier file: reset and try this one once more,
+        // so that it fails only for its own sake.
+        check_nv(nvjpegDecodeBatchedInitialize(handle, hw_state, 1, 1, NVJPEG_OUTPUT_RGBI), o,
+                 "nvjpegDecodeBatchedInitialize (after a failed batch)");
+        st = nvjpegDecodeBatched(handle, hw_state, &data, &length, &out, s);
+        if (st != NVJPEG_STATUS_SUCCESS) {
+          (void)nvjpegDecodeBatchedInitialize(handle, hw_state, 1, 1, NVJPEG_OUTPUT_RGBI);
+          check_nv(st, o, "nvjpegDecodeBatched (hardware)");
+        }
       }
     } else {
       create_decoupled();
