@@ -123,3 +123,34 @@ TEST_CASE("drop_shadow: errors, destinations, zero allocations", "[shadow]") {
   for (int i = 0; i < 5; ++i) effect::drop_shadow(src, dst, p, {Stream{}, &ws});
   CHECK(memory_stats(cpu).allocations == b2.allocations);
 }
+
+TEST_CASE("drop_shadow: the one-channel coverage blur is gaussian_blur's alpha, bit for bit", "[shadow]") {
+  // The layer's colour is constant, so only its alpha is blurred (detail::host::shadow_coverage,
+  // V = float): the same method, segments and operations as the alpha channel of the
+  // four-channel blur of the layer, so the two agree exactly on the CPU backend.
+  const int w = 53, h = 38;
+  const auto px = test::random_f32(w, h, 23);
+  ImageF32 src = test::make_f32(w, h, px, cpu);
+  for (int blur : {0, 2, 7, 12, 13, 20, 45, 90}) {
+    const effect::DropShadowParams p{.offset_x = 3, .offset_y = -2, .blur = blur, .expand = blur % 2 == 1};
+    const auto c = effect::drop_shadow_canvas(w, h, p);
+    std::vector<float4> layer(std::size_t(c.layer_w) * c.layer_h, float4{0.4f, 0.5f, 0.6f, 0.f});
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        layer[std::size_t(y + c.mask_y) * c.layer_w + std::size_t(x + c.mask_x)].w = px[std::size_t(y) * w + x].w;
+    ImageF32 l = test::make_f32(c.layer_w, c.layer_h, layer, cpu);
+    filter::gaussian_blur(l, l, {.radius = blur});
+    const auto four = io::download(l);
+    const std::size_t n = std::size_t(c.layer_w) * c.layer_h;
+    std::vector<float> cov(n), temp(n);
+    const auto plan = filter::detail::gaussian_plan("test", {.radius = blur});
+    detail::host::shadow_coverage(detail::ShadowAlpha{detail::pitched(ConstImageView<float4>(src.view())), c.mask_x, c.mask_y},
+                                  detail::Pitched<float>{cov.data(), std::size_t(c.layer_w) * sizeof(float), c.layer_w,
+                                                         c.layer_h},
+                                  temp.data(), plan);
+    int differ = 0;
+    for (std::size_t i = 0; i < n; ++i) differ += cov[i] != four[i].w;
+    INFO("blur " << blur << " method " << plan.method);
+    CHECK(differ == 0);
+  }
+}
