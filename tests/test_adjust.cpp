@@ -360,6 +360,35 @@ TEST_CASE("adjust: the documentation's example", "[adjust][docs]") {
   CHECK(test::max_abs_diff(io::download(img), io::download(ref)) <= 1e-6f);
 }
 
+TEST_CASE("hsv_to_rgb's selects equal the reference's sextant branches bit for bit", "[adjust]") {
+  const auto ref_rgb = [](float h, float s, float v) {
+    const float c = v * s;
+    const float q = h / 60.f;
+    const float qm = q >= 0.f ? q - 2.f * std::floor(q * 0.5f) : std::fmod(q, 2.f);
+    const float x = c * (1.f - std::fabs(qm - 1.f));
+    const float m = v - c;
+    float r, g, b;
+    if (h < 60.f) { r = c; g = x; b = 0.f; }
+    else if (h < 120.f) { r = x; g = c; b = 0.f; }
+    else if (h < 180.f) { r = 0.f; g = c; b = x; }
+    else if (h < 240.f) { r = 0.f; g = x; b = c; }
+    else if (h < 300.f) { r = x; g = 0.f; b = c; }
+    else { r = c; g = 0.f; b = x; }
+    return float4{r + m, g + m, b + m, 0.f};
+  };
+  std::vector<float> hs = {0.f, -0.f, 59.99999f, 60.f, 60.00001f, 119.99999f, 120.f, 180.f, 239.99998f, 240.f,
+                           299.99997f, 300.f, 359.99997f, 360.f, -1.f, -400.f, 725.f, std::nanf(""), INFINITY, -INFINITY};
+  for (int k = 0; k < 36000; ++k) hs.push_back(k * 0.01f);
+  int mismatches = 0;
+  for (const float h : hs)
+    for (const float s : {0.f, 0.3f, 1.f})
+      for (const float v : {0.f, 0.7f, 1.f, 1.5f}) {
+        const float4 a = imagecuda::detail::hsv_to_rgb(h, s, v), b = ref_rgb(h, s, v);
+        mismatches += std::memcmp(&a, &b, sizeof a) != 0;
+      }
+  CHECK(mismatches == 0);
+}
+
 TEST_CASE("rgb_to_hsv and the hue wrap equal the reference's branches and fmodf bit for bit", "[adjust]") {
   // The reference's rgb_to_hsv as written (three branches, three divisions) and fmodf.
   const auto ref_hsv = [](float r, float g, float b) {

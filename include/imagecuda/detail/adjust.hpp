@@ -133,24 +133,30 @@ struct AdjustStep {
   float value;
 };
 
-/// Applies one step with exactly the functor the single op uses, so a chain equals the ops one by one.
-IMAGECUDA_HD inline float4 apply_step(AdjustStep s, float4 p) {
+/// Calls fn(functor) with exactly the functor the single op uses for this step, so a chain equals
+/// the ops one by one (the CUDA chain kernel applies it to two pixels per call).
+template <class Fn>
+IMAGECUDA_HD inline void visit_step(AdjustStep s, Fn&& fn) {
   switch (s.kind) {
     case adjust::Kind::brightness:
-      return AdjustBrightness{s.value}(p);
+      return fn(AdjustBrightness{s.value});
     case adjust::Kind::contrast:
-      return AdjustContrast{s.value}(p);
+      return fn(AdjustContrast{s.value});
     case adjust::Kind::saturation:
-      return AdjustSaturation{s.value}(p);
+      return fn(AdjustSaturation{s.value});
     case adjust::Kind::gamma:
-      return AdjustGamma{s.value}(p);
+      return fn(AdjustGamma{s.value});
     case adjust::Kind::opacity:
-      return AdjustOpacity{s.value}(p);
+      return fn(AdjustOpacity{s.value});
     case adjust::Kind::hue:
-      return AdjustHue{s.value}(p);
+      return fn(AdjustHue{s.value});
     case adjust::Kind::vibrance:
-      return AdjustVibrance{s.value}(p);
+      return fn(AdjustVibrance{s.value});
   }
+}
+
+IMAGECUDA_HD inline float4 apply_step(AdjustStep s, float4 p) {
+  visit_step(s, [&p](auto f) { p = f(p); });
   return p;
 }
 

@@ -71,13 +71,13 @@ IMAGECUDA_HD inline float4 hsv_to_rgb(float h, float s, float v) {
   const float qm = q >= 0.f ? q - 2.f * floorf(q * 0.5f) : fmodf(q, 2.f);
   const float x = c * (1.f - fabsf(qm - 1.f));
   const float m = v - c;
-  float r, g, b;
-  if (h < 60.f) { r = c; g = x; b = 0.f; }
-  else if (h < 120.f) { r = x; g = c; b = 0.f; }
-  else if (h < 180.f) { r = 0.f; g = c; b = x; }
-  else if (h < 240.f) { r = 0.f; g = x; b = c; }
-  else if (h < 300.f) { r = x; g = 0.f; b = c; }
-  else { r = c; g = 0.f; b = x; }
+  // The reference's if-chain over the sextants ((c,x,0), (x,c,0), (0,c,x), (0,x,c), (x,0,c), else
+  // (c,0,x)) written as selects, so that a warp whose pixels fall in different sextants does not
+  // run the chain's paths one after another; the same values are chosen (tested bit for bit).
+  const bool s0 = h < 60.f, s1 = h < 120.f, s2 = h < 180.f, s3 = h < 240.f, s4 = h < 300.f;
+  const float r = s0 ? c : (s1 ? x : (s3 ? 0.f : (s4 ? x : c)));
+  const float g = s0 ? x : (s2 ? c : (s3 ? x : 0.f));
+  const float b = s1 ? 0.f : (s2 ? x : (s4 ? c : x));
   return make4(r + m, g + m, b + m, 0.f);
 }
 
