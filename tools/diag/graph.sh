@@ -6,7 +6,7 @@ OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 export LD_LIBRARY_PATH=$PWD/devbuild/lib
 B=devbuild/bin/imagecuda_bench
 ncu --metrics gpu__time_duration.sum,launch__grid_size,launch__block_size,sm__warps_active.avg.pct_of_peak_sustained_active \
-  --csv $B --filter "512x512 eager (one frame)" --reps 1 2>/dev/null | grep -v "^==" >"$OUT/graph-kernels.csv"
+  --csv $B --filter "512x512 eager (one frame)" --reps 1 2>/dev/null | grep "^\"" >"$OUT/graph-kernels.csv"
 python3 - "$OUT/graph-kernels.csv" <<'PY'
 import csv, sys, collections
 rows = list(csv.DictReader(open(sys.argv[1])))
