@@ -4,7 +4,10 @@
 /// radius) which walks columns and writes its result transposed, so two launches blur both axes.
 #include <cuda_runtime.h>
 
+#include <mutex>
+#include <tuple>
 #include <type_traits>
+#include <vector>
 
 #include "imagecuda/detail/blur.hpp"
 #include "imagecuda/detail/cuda_check.hpp"
@@ -246,10 +249,28 @@ __global__ void __launch_bounds__(32 * cos_warps)
 
 void check(const char* op) { IMAGECUDA_CUDA_TRY(cudaGetLastError(), op); }
 
+/// Raises a kernel's dynamic shared-memory limit to `bytes` on the current device. The driver
+/// call is made only when the limit set so far (per kernel and device) is lower: a launch costs
+/// no extra driver call in steady state.
 template <class K>
 void set_smem(K kernel, std::size_t bytes) {
+  static std::mutex m;
+  static std::vector<std::tuple<const void*, int, std::size_t>> done;  // kernel, device, bytes set
+  int device = 0;
+  IMAGECUDA_CUDA_TRY(cudaGetDevice(&device), "filter::gaussian_blur");
+  const void* key = reinterpret_cast<const void*>(kernel);
+  std::lock_guard lk(m);
+  for (auto& [k, d, b] : done)
+    if (k == key && d == device) {
+      if (b >= bytes) return;
+      IMAGECUDA_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)),
+                         "filter::gaussian_blur");
+      b = bytes;
+      return;
+    }
   IMAGECUDA_CUDA_TRY(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)),
                      "filter::gaussian_blur");
+  done.emplace_back(key, device, bytes);
 }
 
 }  // namespace
