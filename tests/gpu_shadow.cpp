@@ -56,8 +56,15 @@ TEST_CASE("gpu: drop_shadow equals the blurred layer built from public ops", "[g
     fill::color(ref, rgba(0, 0, 0, 0));
     blend::normal(ref, l, {.offset_x = c.layer_x, .offset_y = c.layer_y});
     blend::normal(ref, src, {.offset_x = c.image_x, .offset_y = c.image_y});
+    // Compared premultiplied: where the blurred coverage is ~1e-5 the reference's un-premultiply
+    // of the four-channel cosine blur (rgb*B / B) is off by up to 1e-3 in rgb (0.7013 for 0.7),
+    // while the one-channel path keeps the colour exact; both weigh nothing at that alpha.
+    auto pm = [](std::vector<float4> v) {
+      for (auto& q : v) q = float4{q.x * q.w, q.y * q.w, q.z * q.w, q.w};
+      return v;
+    };
     INFO("blur " << blur);
-    CHECK(test::max_abs_diff(io::download(effect::drop_shadow(src, p)), io::download(ref)) <= 2e-5f);
+    CHECK(test::max_abs_diff(pm(io::download(effect::drop_shadow(src, p))), pm(io::download(ref))) <= 2e-5f);
   }
 }
 

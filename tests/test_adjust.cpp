@@ -363,7 +363,7 @@ TEST_CASE("adjust: the documentation's example", "[adjust][docs]") {
 TEST_CASE("hsv_to_rgb's selects equal the reference's sextant branches bit for bit", "[adjust]") {
   const auto ref_rgb = [](float h, float s, float v) {
     const float c = v * s;
-    const float q = h / 60.f;
+    const float q = h * (1.f / 60.f);  // imagecuda multiplies where the reference divides (docs/adjust.md)
     const float qm = q >= 0.f ? q - 2.f * std::floor(q * 0.5f) : std::fmod(q, 2.f);
     const float x = c * (1.f - std::fabs(qm - 1.f));
     const float m = v - c;

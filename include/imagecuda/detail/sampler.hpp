@@ -23,14 +23,7 @@ inline constexpr float sampler_pi = 3.14159265358979323846f;
 // the same weights bit for bit (the CPU launchers compile with contraction off). Otherwise a
 // last-bit difference in a weight is amplified by un-premultiplying a nearly transparent pixel.
 
-/// a * b, never fused into a neighbouring add (nvcc would contract it; the host does not).
-IMAGECUDA_HD inline float mul_rn(float a, float b) {
-#if defined(__CUDA_ARCH__)
-  return __fmul_rn(a, b);
-#else
-  return a * b;
-#endif
-}
+// (mul_rn: a * b never fused into a neighbouring add, in vec.hpp.)
 
 /// Keys cubic convolution kernel with a = -0.5 (the reference's cubic_weight; the fmaf are the
 /// contractions nvcc applies to the reference's kernel).

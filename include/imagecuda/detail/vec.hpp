@@ -39,6 +39,17 @@ IMAGECUDA_HD inline float luma(float r, float g, float b) { return 0.299f * r + 
 struct Hsv {
   float h, s, v;
 };
+/// a * b rounded on its own: on the GPU never contracted into an FMA with a later add (CUDA's
+/// __fmul_rn), so that an HSV helper gives the same bits in every kernel it is inlined into
+/// (adjust::chain against the ops one by one); the CPU backend does not contract.
+IMAGECUDA_HD inline float mul_rn(float a, float b) {
+#if defined(__CUDA_ARCH__)
+  return __fmul_rn(a, b);
+#else
+  return a * b;
+#endif
+}
+
 /// The reference's rgb_to_hsv (h in degrees 0..360; exact float compare cmax == r tested first).
 IMAGECUDA_HD inline Hsv rgb_to_hsv(float r, float g, float b) {
   const float cmax = fmaxf(r, fmaxf(g, b));
@@ -58,18 +69,18 @@ IMAGECUDA_HD inline Hsv rgb_to_hsv(float r, float g, float b) {
   if (delta < 0.00001f)
     o.h = 0.f;
   else
-    o.h = 60.f * (at_r ? t : t + (at_g ? 2.f : 4.f));  // not t + 0 on the r branch: -0 stays -0
+    o.h = mul_rn(60.f, at_r ? t : t + (at_g ? 2.f : 4.f));  // not t + 0 on the r branch: -0 stays -0
   if (o.h < 0.f) o.h += 360.f;
   return o;
 }
 /// The reference's hsv_to_rgb (sextants by h < 60, < 120, ... else), returns (r, g, b, 0).
 IMAGECUDA_HD inline float4 hsv_to_rgb(float h, float s, float v) {
-  const float c = v * s;
+  const float c = mul_rn(v, s);
   // fmodf(q, 2) for q >= 0 is exactly q - 2*floor(q/2) (every step is exact in float); GPU
   // fmodf is a slow software routine, so take the fast path for the usual h in [0, 360].
-  const float q = h / 60.f;
+  const float q = mul_rn(h, 1.f / 60.f);  // the reference divides; within an ulp, a third of the cost
   const float qm = q >= 0.f ? q - 2.f * floorf(q * 0.5f) : fmodf(q, 2.f);
-  const float x = c * (1.f - fabsf(qm - 1.f));
+  const float x = mul_rn(c, 1.f - fabsf(qm - 1.f));
   const float m = v - c;
   // The reference's if-chain over the sextants ((c,x,0), (x,c,0), (0,c,x), (0,x,c), (x,0,c), else
   // (c,0,x)) written as selects, so that a warp whose pixels fall in different sextants does not
