@@ -26,17 +26,6 @@ void blur_cases(std::vector<bench::Case>& cases) {
                        filter::gaussian_blur(*src, *dst, {.radius = r}, {st, ws.get()});
                      }});
   }
-  // Tuning rows (issue #5): the fused kernel's shapes at r=3 and r=10; removed once one is chosen.
-  for (int variant : {0, 1, 2, 3, 4}) {
-    for (int r : {3, 10}) {
-      cases.push_back({"filter", fmt::format("gaussian_blur r={} 4K [fused v{}]", r, variant), bytes, [=](Stream st) {
-                         const int keep = imagecuda::detail::cuda::blur_fused_variant();
-                         imagecuda::detail::cuda::set_blur_fused_variant(variant);
-                         filter::gaussian_blur(*src, *dst, {.radius = r}, {st, ws.get()});
-                         imagecuda::detail::cuda::set_blur_fused_variant(keep);
-                       }});
-    }
-  }
   for (int r : {5, 50}) {
     cases.push_back({"filter", fmt::format("box_blur r={} 4K", r), bytes,
                      [=](Stream st) { filter::box_blur(*src, *dst, {.radius = r}, {st, ws.get()}); }});

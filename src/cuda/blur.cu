@@ -168,8 +168,14 @@ __global__ void __launch_bounds__(NT, MINB)
   }
 }
 
-/// The fused kernel's default shapes, for radii 1..4 and 5..12 (see fused_shape); chosen from
-/// the tuning rows of benchmarks/bench_blur.cpp on an H100.
+/// The fused kernel's default shapes, for radii 1..4 and 5..12 (see fused_shape), chosen on an
+/// H100 (4K float, 2026-11-25, single calls; batches of 10 in brackets), shapes 0..4:
+///   r=3:  125.0, 116.6, 117.7, 127.2, 116.5 us
+///   r=10: 169.0, 170.3, 183.2, 202.8, 186.5 us  (162.9, 162.9, 176.4, 195.6, 178.1)
+/// A 512-thread shape with 8 staging warps (32 warps/SM, no spills at 63 registers) measured
+/// 179.9 at r=10: occupancy is not what limits the fused kernel; its phases (stage + horizontal,
+/// then vertical) do not overlap within a block. Shapes 1..4 are kept for tuning on other GPUs
+/// (set_blur_fused_variant; tests/gpu_blur.cpp checks they are bit-identical).
 constexpr int fused_default_small = 1, fused_default_large = 1;
 /// The shape forced by set_blur_fused_variant (tuning), or -1: the defaults above.
 int g_fused_variant = -1;
