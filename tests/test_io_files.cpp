@@ -1256,7 +1256,7 @@ TEST_CASE("io: the docs example (save, probe, load, a reused destination)", "[io
   // example-begin io-files
   io::save(card, dir / "card.png");                       // 8-bit PNG (RGBA; RGB when opaque)
   io::save(card, dir / "card.jpg", {.quality = 90});      // JPEG: alpha composited over white
-  io::save(card, dir / "card16.png", {.bit_depth = 16});  // 16-bit PNG through libspng
+  io::save(card, dir / "card16.png", {.bit_depth = 16});  // 16-bit PNG (same writer, libdeflate)
 
   const io::ImageInfo info = io::probe(dir / "card.jpg");  // header only: 320x200, 3 channels
   ImageF32 img = io::load(dir / "card16.png", {.device = Device::cpu()});  // a new image
