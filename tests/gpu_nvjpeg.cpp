@@ -186,6 +186,24 @@ TEST_CASE("gpu: GpuJpegDecoder equals the TurboJPEG decode within IDCT differenc
   }
 }
 
+// The default (CUDA) backend alone, under its own tag: compute-sanitizer's initcheck cannot see
+// writes of the hardware JPEG engines, so on the hardware backend it reports every read of the
+// decoded planes (in nvJPEG's colour conversion, then in ours); here every write is a kernel's.
+// tools/diag/final.sh runs initcheck on "[nvjpeg-cuda]".
+TEST_CASE("gpu: GpuJpegDecoder on the CUDA backend, every file and orientation", "[gpu][nvjpeg][nvjpeg-cuda]") {
+  REQUIRE(test::has_gpu());
+  OwningStream stream;
+  io::GpuJpegDecoder dec(gpu, false);
+  REQUIRE_FALSE(dec.hardware());
+  for (const auto& f : test_files()) {
+    INFO(f.name);
+    const io::ImageInfo gi = dec.info(f.bytes);
+    ImageU8 dst(gi.width, gi.height, gpu, stream);
+    dec.decode(f.bytes, dst, {}, {stream});
+    check_close(compare(io::download(dst, {stream}), cpu_decode(f.bytes)), f.chroma_444);
+  }
+}
+
 TEST_CASE("gpu: GpuJpegDecoder into a view, and across streams", "[gpu][nvjpeg]") {
   REQUIRE(test::has_gpu());
   const Bytes f = make_jpeg(64, 40, 90);

@@ -7,7 +7,7 @@ set -uo pipefail
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 SANITIZE_TOOLS=memcheck SANITIZE_TIMEOUT=210 bash tools/device-run.sh tests sanitize >/dev/null 2>&1
 mv "$OUT/summary.txt" "$OUT/summary-a.txt"
-SANITIZE_TOOLS="racecheck initcheck" SANITIZE_TIMEOUT=110 SANITIZE_TAGS="[adjust],[blur],[shadow],[nvjpeg]" \
+SANITIZE_TOOLS="racecheck initcheck" SANITIZE_TIMEOUT=110 SANITIZE_TAGS="[adjust],[blur],[shadow],[nvjpeg-cuda]" \
   bash tools/device-run.sh sanitize >/dev/null 2>&1
 cat "$OUT/summary-a.txt" "$OUT/summary.txt" > "$OUT/verify.txt"; rm -f "$OUT/summary-a.txt" "$OUT/summary.txt"
 tar -C "$OUT" -czf "$OUT/logs.tar.gz" --remove-files $(cd "$OUT" && ls *.log 2>/dev/null)
