@@ -740,7 +740,7 @@ TEST_CASE("io::load: PNG palette with tRNS, low bit depths, grey and RGB colour 
       }
     }
   }
-  SECTION("a PNG produced by libspng through io::encode (16-bit) and by stb (8-bit) decode") {
+  SECTION("a PNG produced by io::encode (16-bit: imagecuda's writer) and by stb (8-bit) decodes") {
     const auto px = test::random_u8(33, 17, 4);
     ImageU8 img = test::make_u8(33, 17, px, cpu);
     CHECK(test::max_abs_diff(load_u8(io::encode(img, io::Format::png, {.bit_depth = 16})), px) == 0);
@@ -1033,7 +1033,7 @@ TEST_CASE("io::load: truncated and corrupt PNG", "[io][errors]") {
   const int w = 64, h = 48;
   const auto px = test::random_u8(w, h, 13);
   ImageU8 src = test::make_u8(w, h, px, cpu);
-  const Bytes png = io::encode(src, io::Format::png);  // real deflate (stb)
+  const Bytes png = io::encode(src, io::Format::png);  // real deflate (libdeflate)
   const std::size_t idat = find_chunk(png, "IDAT");
   REQUIRE(idat != std::string::npos);
 
