@@ -11,6 +11,7 @@
 
 #include "imagecuda/detail/blur.hpp"
 #include "imagecuda/detail/cuda_check.hpp"
+#include "cosine_walk.cuh"
 
 namespace imagecuda::detail::cuda {
 namespace {
@@ -222,35 +223,8 @@ __global__ void __launch_bounds__(32 * cos_warps)
     const float4 v = in.row(clampi(m, 0, N - 1))[x];
     return Premul ? premultiply(v) : v;
   };
-  CosineWalker<K> wk;
-  wk.init(plan, [&](int i) { return load(n0 + i); });
-  const int R = plan.radius;
-  constexpr int depth = 8;  // samples fetched ahead: the loads of a batch are all in flight at once
-  for (int nb = n0; nb < n1; nb += cos_flush) {
-    const int count = min(cos_flush, n1 - nb);
-    for (int s0 = 0; s0 < count; s0 += depth) {
-      float4 leaving[depth], entering[depth];
-#pragma unroll
-      for (int q = 0; q < depth; ++q) {
-        leaving[q] = load(nb + s0 + q - R);
-        entering[q] = load(nb + s0 + q + R + 1);
-      }
-#pragma unroll
-      for (int q = 0; q < depth; ++q) {
-        const int s = s0 + q;
-        if (s < count) {
-          const float4 v = wk.value(plan);
-          tile[s * 33 + lane] = Unpremul ? unpremultiply(v) : v;
-          if (nb + s + 1 < n1) wk.step(plan, leaving[q], entering[q]);
-        }
-      }
-    }
-    __syncwarp();
-    // Transposed write: out row x0+j, columns nb..nb+count-1.
-    for (int j = 0; j < 32 && x0 + j < W; ++j)
-      if (lane < count) out.row(x0 + j)[nb + lane] = tile[lane * 33 + j];
-    __syncwarp();
-  }
+  cosine_walk_segment<K, cos_flush>(plan, n0, n1, lane, x0, W, tile, out, load,
+                                    [](float4 v) { return Unpremul ? unpremultiply(v) : v; });
 }
 
 void check(const char* op) { IMAGECUDA_CUDA_TRY(cudaGetLastError(), op); }

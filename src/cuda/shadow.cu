@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include "imagecuda/detail/shadow.hpp"
+#include "cosine_walk.cuh"
 #include "launch.cuh"
 
 namespace imagecuda::detail::cuda {
@@ -64,33 +65,7 @@ __global__ void __launch_bounds__(32 * acos_warps)
   if (n0 >= N) return;
   const int n1 = min(n0 + seg, N);
   auto load = [&](int m) { return in(c, clampi(m, 0, N - 1)); };
-  CosineWalker<K, float> wk;
-  wk.init(plan, [&](int i) { return load(n0 + i); });
-  const int R = plan.radius;
-  constexpr int depth = 8;  // samples fetched ahead: the loads of a batch are all in flight at once
-  for (int nb = n0; nb < n1; nb += acos_flush) {
-    const int count = min(acos_flush, n1 - nb);
-    for (int s0 = 0; s0 < count; s0 += depth) {
-      float leaving[depth], entering[depth];
-#pragma unroll
-      for (int q = 0; q < depth; ++q) {
-        leaving[q] = load(nb + s0 + q - R);
-        entering[q] = load(nb + s0 + q + R + 1);
-      }
-#pragma unroll
-      for (int q = 0; q < depth; ++q) {
-        const int s = s0 + q;
-        if (s < count) {
-          tile[s * 33 + lane] = wk.value(plan);
-          if (nb + s + 1 < n1) wk.step(plan, leaving[q], entering[q]);
-        }
-      }
-    }
-    __syncwarp();
-    for (int j = 0; j < 32 && x0 + j < W; ++j)
-      if (lane < count) out.row(x0 + j)[nb + lane] = tile[lane * 33 + j];
-    __syncwarp();
-  }
+  cosine_walk_segment<K, acos_flush>(plan, n0, n1, lane, x0, W, tile, out, load, [](float v) { return v; });
 }
 
 void check() { IMAGECUDA_CUDA_TRY(cudaGetLastError(), shadow_op); }
