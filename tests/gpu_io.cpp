@@ -14,19 +14,6 @@ const Device gpu = Device::cuda(0);
 const Device cpu = Device::cpu();
 using Bytes = std::vector<std::byte>;
 
-/// Inserts APP1 "Exif\0\0" with an IFD0 holding Orientation = o (little-endian TIFF) after SOI.
-Bytes jpeg_with_orientation(const Bytes& jpeg, int o) {
-  const unsigned char tiff[] = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0,
-                                static_cast<unsigned char>(o), 0, 0, 0, 0, 0, 0, 0};
-  std::vector<unsigned char> seg = {0xFF, 0xE1, 0, static_cast<unsigned char>(2 + 6 + sizeof(tiff))};
-  seg.insert(seg.end(), {'E', 'x', 'i', 'f', 0, 0});
-  seg.insert(seg.end(), tiff, tiff + sizeof(tiff));
-  Bytes out = jpeg;
-  Bytes s(seg.size());
-  std::memcpy(s.data(), seg.data(), seg.size());
-  out.insert(out.begin() + 2, s.begin(), s.end());
-  return out;
-}
 
 std::vector<uchar4> smooth_u8(int w, int h) {
   std::vector<uchar4> v(std::size_t(w) * h);
@@ -44,7 +31,7 @@ std::vector<Bytes> files(int w, int h) {
   ImageU8 smooth = test::make_u8(w, h, smooth_u8(w, h), cpu);
   const Bytes jpg = io::encode(smooth, io::Format::jpeg);
   return {io::encode(rnd, io::Format::png), io::encode(f, io::Format::png, {.bit_depth = 16}), jpg,
-          jpeg_with_orientation(jpg, 6)};
+          test::jpeg_with_orientation(jpg, 6)};
 }
 
 }  // namespace

@@ -66,20 +66,6 @@ Bytes make_jpeg(int w, int h, int quality) {
   return io::encode(img, io::Format::jpeg, {.quality = quality});
 }
 
-/// Inserts APP1 "Exif\0\0" with an IFD0 holding Orientation = o (little-endian TIFF) after SOI.
-Bytes with_orientation(const Bytes& jpeg, int o) {
-  const unsigned char tiff[] = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0,
-                                static_cast<unsigned char>(o), 0, 0, 0, 0, 0, 0, 0};
-  std::vector<unsigned char> seg = {0xFF, 0xE1, 0, static_cast<unsigned char>(2 + 6 + sizeof(tiff))};
-  seg.insert(seg.end(), {'E', 'x', 'i', 'f', 0, 0});
-  seg.insert(seg.end(), tiff, tiff + sizeof(tiff));
-  Bytes out = jpeg;
-  Bytes s(seg.size());
-  std::memcpy(s.data(), seg.data(), seg.size());
-  out.insert(out.begin() + 2, s.begin(), s.end());
-  return out;
-}
-
 struct Diff {
   int max = 0;
   double mean = 0;
@@ -137,9 +123,9 @@ std::vector<Named> test_files() {
           {"37x23 q80 4:2:0", make_jpeg(37, 23, 80), false},
           {"641x479 q90 4:2:0", make_jpeg(641, 479, 90), false},
           {"641x479 q95 4:4:4", make_jpeg(641, 479, 95), true},
-          {"37x23 q80 4:2:0 EXIF 6", with_orientation(make_jpeg(37, 23, 80), 6), false},
-          {"33x17 q95 4:4:4 EXIF 3", with_orientation(make_jpeg(33, 17, 95), 3), true},
-          {"33x17 q95 4:4:4 EXIF 8", with_orientation(make_jpeg(33, 17, 95), 8), true}};
+          {"37x23 q80 4:2:0 EXIF 6", test::jpeg_with_orientation(make_jpeg(37, 23, 80), 6), false},
+          {"33x17 q95 4:4:4 EXIF 3", test::jpeg_with_orientation(make_jpeg(33, 17, 95), 3), true},
+          {"33x17 q95 4:4:4 EXIF 8", test::jpeg_with_orientation(make_jpeg(33, 17, 95), 8), true}};
 }
 
 }  // namespace
@@ -175,7 +161,7 @@ TEST_CASE("gpu: GpuJpegDecoder equals the TurboJPEG decode within IDCT differenc
       check_close(d, f.chroma_444);
     }
     // autorotate off: the stored orientation, like io::decode with autorotate = false.
-    const Bytes rotated = with_orientation(make_jpeg(37, 23, 80), 6);
+    const Bytes rotated = test::jpeg_with_orientation(make_jpeg(37, 23, 80), 6);
     ImageU8 dst(37, 23, gpu, stream);
     dec.decode(rotated, dst, {.autorotate = false}, {stream});
     CHECK(dst.width() == 37);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 
 namespace test {
@@ -99,6 +100,19 @@ float gpu_vs_cpu_in_place(int w, int h, std::uint32_t seed, const std::function<
       },
       lo, hi);
   return std::max(whole, crop);
+}
+
+std::vector<std::byte> jpeg_with_orientation(const std::vector<std::byte>& jpeg, int o) {
+  const unsigned char tiff[] = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0,
+                                static_cast<unsigned char>(o), 0, 0, 0, 0, 0, 0, 0};
+  std::vector<unsigned char> seg = {0xFF, 0xE1, 0, static_cast<unsigned char>(2 + 6 + sizeof(tiff))};
+  seg.insert(seg.end(), {'E', 'x', 'i', 'f', 0, 0});
+  seg.insert(seg.end(), tiff, tiff + sizeof(tiff));
+  std::vector<std::byte> out = jpeg;
+  std::vector<std::byte> s(seg.size());
+  std::memcpy(s.data(), seg.data(), seg.size());
+  out.insert(out.begin() + 2, s.begin(), s.end());
+  return out;
 }
 
 }  // namespace test

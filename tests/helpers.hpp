@@ -4,6 +4,7 @@
 
 #include <imagecuda/imagecuda.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -45,6 +46,10 @@ float gpu_vs_cpu(int w, int h, int n_inputs, std::uint32_t seed,
 /// on a crop view of it (seeds `seed` and `seed + 1`).
 float gpu_vs_cpu_in_place(int w, int h, std::uint32_t seed, const std::function<void(imagecuda::ImageView<float4>)>& op,
                           float lo = 0.f, float hi = 1.f);
+
+/// A copy of `jpeg` with an APP1 "Exif\0\0" segment after SOI whose IFD0 holds Orientation = o
+/// (little-endian TIFF).
+std::vector<std::byte> jpeg_with_orientation(const std::vector<std::byte>& jpeg, int o);
 
 }  // namespace test
 
