@@ -114,7 +114,7 @@ struct AdjustVibrance {
     if (c.s < 0.001f) return p;
     const float boost = amount * (1.f - c.s) * c.s;
     const float skin = ((c.h >= 0.f && c.h <= 50.f) || (c.h >= 330.f && c.h <= 360.f)) ? 0.3f : 1.f;
-    const float s = clamp01(c.s + mul_rn(boost, skin));  // never an FMA in one kernel and not another
+    const float s = clamp01(c.s + fp::mul(boost, skin));  // never an FMA in one kernel and not another
     const float4 o = hsv_to_rgb(c.h, s, c.v);
     return make4(o.x, o.y, o.z, p.w);
   }

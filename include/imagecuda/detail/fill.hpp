@@ -1,51 +1,18 @@
 // SPDX-License-Identifier: MIT
-/// @file fill.hpp  Per-pixel formulas of the fill module, the bit-reproducible float helpers they
-/// are written with, and the launchers' declarations.
+/// @file fill.hpp  Per-pixel formulas of the fill module (written with vec.hpp's bit-reproducible
+/// fp:: helpers) and the launchers' declarations.
 #pragma once
 
 #include <driver_types.h>
 
 #include <cstdint>
-#if !defined(__CUDA_ARCH__)
-#include <bit>
-#endif
 
 #include "vec.hpp"
 
 namespace imagecuda::detail {
 
-// ------------------------------------------------------------------------------------------------
-// Bit-reproducible float arithmetic.
-//
-// nvcc contracts `a*b + c` into one FMA (a single rounding) wherever it can; the host compiler (ISO
-// C++ mode, no -ffp-contract=fast) does not. The results then differ in the last bit, and a last
-// bit of a pixel coordinate (pos ~ 4000, ulp 2.4e-4) becomes a visible difference after a 1-pixel
-// anti-aliasing ramp. The fill and point-filter functors therefore spell every product that meets
-// a sum: fp::mul/add/sub round each step (never fused, on either backend), fp::fma fuses on both
-// (the device's FFMA and the host's correctly rounded fmaf), fp::div and fp::sqrt are IEEE on both.
-// The rest (floorf, fminf, fmaxf, fmodf, comparisons, integer hashes) is exact everywhere. So the
-// CUDA and CPU backends produce the same bits. (vec.hpp's lerp4 and luma are left to contraction.)
-// ------------------------------------------------------------------------------------------------
+// fp:: (vec.hpp): the bit-reproducible float helpers every fill functor is written with.
 namespace fp {
-#if defined(__CUDA_ARCH__)
-__device__ inline float mul(float a, float b) { return __fmul_rn(a, b); }
-__device__ inline float add(float a, float b) { return __fadd_rn(a, b); }
-__device__ inline float sub(float a, float b) { return __fsub_rn(a, b); }
-__device__ inline float fma(float a, float b, float c) { return __fmaf_rn(a, b, c); }
-__device__ inline float div(float a, float b) { return __fdiv_rn(a, b); }
-__device__ inline float sqrt(float a) { return __fsqrt_rn(a); }
-__device__ inline std::uint32_t bits(float f) { return __float_as_uint(f); }
-__device__ inline float from_bits(std::uint32_t u) { return __uint_as_float(u); }
-#else
-inline float mul(float a, float b) { return a * b; }
-inline float add(float a, float b) { return a + b; }
-inline float sub(float a, float b) { return a - b; }
-inline float fma(float a, float b, float c) { return std::fma(a, b, c); }
-inline float div(float a, float b) { return a / b; }
-inline float sqrt(float a) { return std::sqrt(a); }
-inline std::uint32_t bits(float f) { return std::bit_cast<std::uint32_t>(f); }
-inline float from_bits(std::uint32_t u) { return std::bit_cast<float>(u); }
-#endif
 
 /// a*(1-t) + b*t per channel, fused the same way on both backends (PyImageCUDA's pixel lerp).
 IMAGECUDA_HD inline float4 lerp4(float4 a, float4 b, float t) {

@@ -18,19 +18,19 @@ enum class SampleMode : int { nearest = 0, bilinear = 1, bicubic = 2, lanczos = 
 
 inline constexpr float sampler_pi = 3.14159265358979323846f;
 
-// Every product that meets a sum below is an explicit fmaf or a mul_rn (never contracted), and
+// Every product that meets a sum below is an explicit fmaf or an fp::mul (never contracted), and
 // sin(pi t) is a fixed polynomial instead of libm's sinf, so the CUDA and CPU backends compute
 // the same weights bit for bit (the CPU launchers compile with contraction off). Otherwise a
 // last-bit difference in a weight is amplified by un-premultiplying a nearly transparent pixel.
 
-// (mul_rn: a * b never fused into a neighbouring add, in vec.hpp.)
+// (fp::mul (vec.hpp): a * b never fused into a neighbouring add.)
 
 /// Keys cubic convolution kernel with a = -0.5 (the reference's cubic_weight; the fmaf are the
 /// contractions nvcc applies to the reference's kernel).
 IMAGECUDA_HD inline float cubic_weight(float t) {
   constexpr float a = -0.5f;
   t = fabsf(t);
-  if (t <= 1.f) return fmaf(mul_rn(fmaf(a + 2.f, t, -(a + 3.f)), t), t, 1.f);
+  if (t <= 1.f) return fmaf(fp::mul(fmaf(a + 2.f, t, -(a + 3.f)), t), t, 1.f);
   if (t < 2.f) return fmaf(fmaf(fmaf(a, t, -5.f * a), t, 8.f * a), t, -4.f * a);
   return 0.f;
 }
@@ -39,13 +39,13 @@ IMAGECUDA_HD inline float cubic_weight(float t) {
 /// the sign flipped for odd n. Deterministic: the same bits on every backend.
 IMAGECUDA_HD inline float sin_pi(float t) {
   const float n = rintf(t);
-  const float x = mul_rn(t - n, 3.14159265358979323846f);
-  const float x2 = mul_rn(x, x);
+  const float x = fp::mul(t - n, 3.14159265358979323846f);
+  const float x2 = fp::mul(x, x);
   float p = fmaf(x2, -2.50521084e-08f, 2.75573192e-06f);
   p = fmaf(p, x2, -1.98412698e-04f);
   p = fmaf(p, x2, 8.33333333e-03f);
   p = fmaf(p, x2, -1.66666667e-01f);
-  const float s = fmaf(mul_rn(p, x2), x, x);
+  const float s = fmaf(fp::mul(p, x2), x, x);
   return (static_cast<long long>(n) & 1) ? -s : s;
 }
 
@@ -53,14 +53,14 @@ IMAGECUDA_HD inline float sin_pi(float t) {
 /// sinc(t) = sin(pi t) / (pi t), 1 near 0 (the reference's threshold 1e-5).
 IMAGECUDA_HD inline float sampler_sinc(float t) {
   if (fabsf(t) < 1e-5f) return 1.f;
-  return sin_pi(t) / mul_rn(sampler_pi, t);
+  return sin_pi(t) / fp::mul(sampler_pi, t);
 }
 
 /// Lanczos-3 window: sinc(|d|) * sinc(|d| / 3), 0 for |d| >= 3 (the reference's lanczos_weight).
 IMAGECUDA_HD inline float lanczos_weight(float d) {
   d = fabsf(d);
   if (d >= 3.f) return 0.f;
-  return mul_rn(sampler_sinc(d), sampler_sinc(mul_rn(d, 0.333333333333f)));
+  return fp::mul(sampler_sinc(d), sampler_sinc(fp::mul(d, 0.333333333333f)));
 }
 
 /// Triangle (tent) kernel of bilinear filtering.
@@ -137,7 +137,7 @@ struct Sampler {
       for (int i = 0; i < 4; ++i) {
         const int px = x0 + i - 1;
         if (px < 0 || px >= src.width) continue;
-        const float w = mul_rn(wx[i], wy[j]);
+        const float w = fp::mul(wx[i], wy[j]);
         fma4(acc, pm(px, py), w);
         wsum += w;
       }
@@ -164,7 +164,7 @@ struct Sampler {
       for (int i = 0; i < 6; ++i) {
         const int px = xc + i - 2;
         if (px < 0 || px >= src.width) continue;
-        const float w = mul_rn(wx[i], wy[j]);
+        const float w = fp::mul(wx[i], wy[j]);
         fma4(acc, pm(px, py), w);
         wsum += w;
       }
@@ -239,7 +239,7 @@ struct AxisFilter {
   /// that the host (which sizes the tables with it) and the device compute the same bounds.
   IMAGECUDA_HD void span(int o, int& lo, int& hi) const {
     const float f = scale > 1.f ? scale : 1.f;
-    const float support = mul_rn(filter_support(mode), f);
+    const float support = fp::mul(filter_support(mode), f);
     lo = int(floorf(fmaf(float(o) + 0.5f, scale, 0.5f - support)));
     if (lo < 0) lo = 0;
     hi = int(floorf(fmaf(float(o) + 0.5f, scale, 0.5f + support)));
@@ -276,14 +276,14 @@ struct AxisFilter {
       return lo;
     }
     const float f = scale > 1.f ? scale : 1.f;
-    const float c = mul_rn(float(o) + 0.5f, scale);
+    const float c = fp::mul(float(o) + 0.5f, scale);
     int hi;
     span(o, lo, hi);
     if (hi - lo > taps) hi = lo + taps;
     const float inv = 1.f / f;
     for (int k = 0; k < taps; ++k) {
       const int i = lo + k;
-      const float v = i < hi ? filter_weight(mode, mul_rn(float(i) + 0.5f - c, inv)) : 0.f;
+      const float v = i < hi ? filter_weight(mode, fp::mul(float(i) + 0.5f - c, inv)) : 0.f;
       w[k * stride] = v;
       sum += v;
     }

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
-/// @file vec.hpp  float4 arithmetic and the tiny pitched accessor that kernels and host loops share.
+/// @file vec.hpp  float4 arithmetic, the bit-reproducible fp:: helpers, HSV, and the tiny pitched
+/// accessor that kernels and host loops share.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 
 #include <type_traits>
+#if !defined(__CUDA_ARCH__)
+#include <bit>
+#endif
 
 #include "../core/config.hpp"
 
@@ -39,16 +44,39 @@ IMAGECUDA_HD inline float luma(float r, float g, float b) { return 0.299f * r + 
 struct Hsv {
   float h, s, v;
 };
-/// a * b rounded on its own: on the GPU never contracted into an FMA with a later add (CUDA's
-/// __fmul_rn), so that an HSV helper gives the same bits in every kernel it is inlined into
-/// (adjust::chain against the ops one by one); the CPU backend does not contract.
-IMAGECUDA_HD inline float mul_rn(float a, float b) {
+// ------------------------------------------------------------------------------------------------
+// Bit-reproducible float arithmetic.
+//
+// nvcc contracts `a*b + c` into one FMA (a single rounding) wherever it can; the host compiler (ISO
+// C++ mode, no -ffp-contract=fast) does not. The results then differ in the last bit, and a last
+// bit of a pixel coordinate (pos ~ 4000, ulp 2.4e-4) becomes a visible difference after a 1-pixel
+// anti-aliasing ramp. The fill, point-filter, HSV and sampler code therefore spell every product
+// that meets a sum: fp::mul/add/sub round each step (never fused, on either backend), fp::fma fuses on both
+// (the device's FFMA and the host's correctly rounded fmaf), fp::div and fp::sqrt are IEEE on both.
+// The rest (floorf, fminf, fmaxf, fmodf, comparisons, integer hashes) is exact everywhere. So the
+// CUDA and CPU backends produce the same bits. (vec.hpp's lerp4 and luma are left to contraction.)
+// ------------------------------------------------------------------------------------------------
+namespace fp {
 #if defined(__CUDA_ARCH__)
-  return __fmul_rn(a, b);
+__device__ inline float mul(float a, float b) { return __fmul_rn(a, b); }
+__device__ inline float add(float a, float b) { return __fadd_rn(a, b); }
+__device__ inline float sub(float a, float b) { return __fsub_rn(a, b); }
+__device__ inline float fma(float a, float b, float c) { return __fmaf_rn(a, b, c); }
+__device__ inline float div(float a, float b) { return __fdiv_rn(a, b); }
+__device__ inline float sqrt(float a) { return __fsqrt_rn(a); }
+__device__ inline std::uint32_t bits(float f) { return __float_as_uint(f); }
+__device__ inline float from_bits(std::uint32_t u) { return __uint_as_float(u); }
 #else
-  return a * b;
+inline float mul(float a, float b) { return a * b; }
+inline float add(float a, float b) { return a + b; }
+inline float sub(float a, float b) { return a - b; }
+inline float fma(float a, float b, float c) { return std::fma(a, b, c); }
+inline float div(float a, float b) { return a / b; }
+inline float sqrt(float a) { return std::sqrt(a); }
+inline std::uint32_t bits(float f) { return std::bit_cast<std::uint32_t>(f); }
+inline float from_bits(std::uint32_t u) { return std::bit_cast<float>(u); }
 #endif
-}
+}  // namespace fp
 
 /// The reference's rgb_to_hsv (h in degrees 0..360; exact float compare cmax == r tested first).
 IMAGECUDA_HD inline Hsv rgb_to_hsv(float r, float g, float b) {
@@ -69,18 +97,18 @@ IMAGECUDA_HD inline Hsv rgb_to_hsv(float r, float g, float b) {
   if (delta < 0.00001f)
     o.h = 0.f;
   else
-    o.h = mul_rn(60.f, at_r ? t : t + (at_g ? 2.f : 4.f));  // not t + 0 on the r branch: -0 stays -0
+    o.h = fp::mul(60.f, at_r ? t : t + (at_g ? 2.f : 4.f));  // not t + 0 on the r branch: -0 stays -0
   if (o.h < 0.f) o.h += 360.f;
   return o;
 }
 /// The reference's hsv_to_rgb (sextants by h < 60, < 120, ... else), returns (r, g, b, 0).
 IMAGECUDA_HD inline float4 hsv_to_rgb(float h, float s, float v) {
-  const float c = mul_rn(v, s);
+  const float c = fp::mul(v, s);
   // fmodf(q, 2) for q >= 0 is exactly q - 2*floor(q/2) (every step is exact in float); GPU
   // fmodf is a slow software routine, so take the fast path for the usual h in [0, 360].
-  const float q = mul_rn(h, 1.f / 60.f);  // the reference divides; within an ulp, a third of the cost
+  const float q = fp::mul(h, 1.f / 60.f);  // the reference divides; within an ulp, a third of the cost
   const float qm = q >= 0.f ? q - 2.f * floorf(q * 0.5f) : fmodf(q, 2.f);
-  const float x = mul_rn(c, 1.f - fabsf(qm - 1.f));
+  const float x = fp::mul(c, 1.f - fabsf(qm - 1.f));
   const float m = v - c;
   // The reference's if-chain over the sextants ((c,x,0), (x,c,0), (0,c,x), (0,x,c), (x,0,c), else
   // (c,0,x)) written as selects, so that a warp whose pixels fall in different sextants does not
