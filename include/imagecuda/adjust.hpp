@@ -116,17 +116,24 @@ inline bool adjust_prepare(const char* op, int index, adjust::Adjustment a, Adju
   return false;
 }
 
-/// The outline of the seven single adjustments.
-template <class F, class LaunchCuda, class LaunchHost>
-void adjust_run(const char* op, ImageView<float4> img, adjust::Adjustment a, const Exec& ex, LaunchCuda on_cuda,
-                LaunchHost on_host) {
+/// The outline of the seven single adjustments. On the GPU a single op is a chain of one step:
+/// each step then runs the same machine code alone and inside adjust::chain, so the two agree
+/// bit for bit (two kernels could contract a*b+c differently).
+template <class F, class LaunchHost>
+void adjust_run(const char* op, ImageView<float4> img, adjust::Adjustment a, const Exec& ex, LaunchHost on_host) {
   check_view(op, "img", img);
   AdjustStep step{};
   if (!adjust_prepare(op, -1, a, step)) return;
-  const F f{step.value};
   const auto v = pitched(img);
   dispatch(
-      img.device(), [&] { on_cuda(v, f, ex.stream.value()); }, [&] { on_host(v, f); });
+      img.device(),
+      [&] {
+        AdjustChain c{};
+        c.count = 1;
+        c.steps[0] = step;
+        cuda::adjust_chain(v, c, ex.stream.value(), op);
+      },
+      [&] { on_host(v, F{step.value}); });
 }
 }  // namespace imagecuda::detail
 
@@ -135,45 +142,44 @@ namespace imagecuda::adjust {
 /// rgb = clamp01(rgb + factor); alpha kept. Skipped when |factor| < 1e-6.
 inline void brightness(ImageView<float4> img, float factor, const Exec& ex = {}) {
   detail::adjust_run<detail::AdjustBrightness>("adjust::brightness", img, brightness(factor), ex,
-                                               detail::cuda::adjust_brightness, detail::host::adjust_brightness);
+                                               detail::host::adjust_brightness);
 }
 
 /// rgb = clamp01((rgb - 0.5) * factor + 0.5). Skipped when |factor - 1| < 1e-6.
 inline void contrast(ImageView<float4> img, float factor, const Exec& ex = {}) {
   detail::adjust_run<detail::AdjustContrast>("adjust::contrast", img, contrast(factor), ex,
-                                             detail::cuda::adjust_contrast, detail::host::adjust_contrast);
+                                             detail::host::adjust_contrast);
 }
 
 /// g = 0.299 R + 0.587 G + 0.114 B; rgb = clamp01(g + (rgb - g) * factor). Skipped when |factor - 1| < 1e-6.
 inline void saturation(ImageView<float4> img, float factor, const Exec& ex = {}) {
   detail::adjust_run<detail::AdjustSaturation>("adjust::saturation", img, saturation(factor), ex,
-                                               detail::cuda::adjust_saturation, detail::host::adjust_saturation);
+                                               detail::host::adjust_saturation);
 }
 
 /// rgb = pow(max(0, rgb), 1 / gamma) (gamma > 1 brightens; no upper clamp).
 /// Throws unless gamma > 0.001. Skipped when |gamma - 1| < 1e-6.
 inline void gamma(ImageView<float4> img, float gamma, const Exec& ex = {}) {
-  detail::adjust_run<detail::AdjustGamma>("adjust::gamma", img, adjust::gamma(gamma), ex, detail::cuda::adjust_gamma,
+  detail::adjust_run<detail::AdjustGamma>("adjust::gamma", img, adjust::gamma(gamma), ex,
                                           detail::host::adjust_gamma);
 }
 
 /// alpha *= factor (unclamped). Skipped when |factor - 1| < 1e-6.
 inline void opacity(ImageView<float4> img, float factor, const Exec& ex = {}) {
-  detail::adjust_run<detail::AdjustOpacity>("adjust::opacity", img, opacity(factor), ex, detail::cuda::adjust_opacity,
+  detail::adjust_run<detail::AdjustOpacity>("adjust::opacity", img, opacity(factor), ex,
                                             detail::host::adjust_opacity);
 }
 
 /// Rotates the HSV hue by `degrees` (any value; 360 is a full turn). Skipped when degrees % 360 is 0.
 inline void hue(ImageView<float4> img, float degrees, const Exec& ex = {}) {
-  detail::adjust_run<detail::AdjustHue>("adjust::hue", img, hue(degrees), ex, detail::cuda::adjust_hue,
-                                        detail::host::adjust_hue);
+  detail::adjust_run<detail::AdjustHue>("adjust::hue", img, hue(degrees), ex, detail::host::adjust_hue);
 }
 
 /// Raises (amount > 0) or lowers the saturation of muted colours more than of vivid ones, with
 /// skin hues (0..50 and 330..360 degrees) damped to 0.3x. Skipped when |amount| < 1e-6.
 inline void vibrance(ImageView<float4> img, float amount, const Exec& ex = {}) {
   detail::adjust_run<detail::AdjustVibrance>("adjust::vibrance", img, vibrance(amount), ex,
-                                             detail::cuda::adjust_vibrance, detail::host::adjust_vibrance);
+                                             detail::host::adjust_vibrance);
 }
 
 /// Applies `steps` in order in one pass (one read, one write per pixel, one kernel); the result
@@ -193,7 +199,7 @@ inline void chain(ImageView<float4> img, std::span<const Adjustment> steps, cons
   if (c.count == 0) return;
   const auto v = pitched(img);
   dispatch(
-      img.device(), [&] { cuda::adjust_chain(v, c, ex.stream.value()); }, [&] { host::adjust_chain(v, c); });
+      img.device(), [&] { cuda::adjust_chain(v, c, ex.stream.value(), "adjust::chain"); }, [&] { host::adjust_chain(v, c); });
 }
 
 /// chain(img, {adjust::brightness(0.1f), adjust::contrast(1.2f)}).

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-/// @file adjust.cu  CUDA launchers of the adjust module: one kernel, the chain's. A single op is
-/// a chain of one step, so every step runs the same machine code alone and inside a chain, and
-/// adjust::chain equals the ops one by one bit for bit (no contraction or scheduling difference
-/// between two kernels can creep in).
+/// @file adjust.cu  The adjust module's one CUDA kernel, the chain's. A single op is launched as a
+/// chain of one step (adjust_run in adjust.hpp), so every step runs the same machine code alone
+/// and inside a chain, and adjust::chain equals the ops one by one bit for bit (no contraction or
+/// scheduling difference between two kernels can creep in).
 #include "imagecuda/detail/adjust.hpp"
 #include "launch.cuh"
 
@@ -28,40 +28,12 @@ __global__ void __launch_bounds__(block_x* block_y) chain_kernel(Pitched<float4>
   row[x0] = a;
   if (two) row[x1] = b;
 }
+}  // namespace
 
-void run(Pitched<float4> v, const AdjustChain& f, cudaStream_t s, const char* op) {
+void adjust_chain(Pitched<float4> v, const AdjustChain& f, cudaStream_t s, const char* op) {
   if (v.width <= 0 || v.height <= 0 || f.count <= 0) return;
   const dim3 grid((v.width + 2 * block_x - 1) / (2 * block_x), (v.height + block_y - 1) / block_y);
   chain_kernel<<<grid, dim3(block_x, block_y), 0, s>>>(v, f);
   check_launch(op);
 }
-
-void run_one(Pitched<float4> v, adjust::Kind kind, float value, cudaStream_t s, const char* op) {
-  AdjustChain c{};
-  c.count = 1;
-  c.steps[0] = {kind, value};
-  run(v, c, s, op);
-}
-}  // namespace
-
-void adjust_brightness(Pitched<float4> v, AdjustBrightness f, cudaStream_t s) {
-  run_one(v, adjust::Kind::brightness, f.factor, s, "adjust::brightness");
-}
-void adjust_contrast(Pitched<float4> v, AdjustContrast f, cudaStream_t s) {
-  run_one(v, adjust::Kind::contrast, f.factor, s, "adjust::contrast");
-}
-void adjust_saturation(Pitched<float4> v, AdjustSaturation f, cudaStream_t s) {
-  run_one(v, adjust::Kind::saturation, f.factor, s, "adjust::saturation");
-}
-void adjust_gamma(Pitched<float4> v, AdjustGamma f, cudaStream_t s) {
-  run_one(v, adjust::Kind::gamma, f.inv_gamma, s, "adjust::gamma");
-}
-void adjust_opacity(Pitched<float4> v, AdjustOpacity f, cudaStream_t s) {
-  run_one(v, adjust::Kind::opacity, f.factor, s, "adjust::opacity");
-}
-void adjust_hue(Pitched<float4> v, AdjustHue f, cudaStream_t s) { run_one(v, adjust::Kind::hue, f.degrees, s, "adjust::hue"); }
-void adjust_vibrance(Pitched<float4> v, AdjustVibrance f, cudaStream_t s) {
-  run_one(v, adjust::Kind::vibrance, f.amount, s, "adjust::vibrance");
-}
-void adjust_chain(Pitched<float4> v, const AdjustChain& f, cudaStream_t s) { run(v, f, s, "adjust::chain"); }
 }  // namespace imagecuda::detail::cuda

@@ -172,14 +172,8 @@ struct AdjustChain {
 };
 
 namespace cuda {
-void adjust_brightness(Pitched<float4> v, AdjustBrightness f, cudaStream_t stream);
-void adjust_contrast(Pitched<float4> v, AdjustContrast f, cudaStream_t stream);
-void adjust_saturation(Pitched<float4> v, AdjustSaturation f, cudaStream_t stream);
-void adjust_gamma(Pitched<float4> v, AdjustGamma f, cudaStream_t stream);
-void adjust_opacity(Pitched<float4> v, AdjustOpacity f, cudaStream_t stream);
-void adjust_hue(Pitched<float4> v, AdjustHue f, cudaStream_t stream);
-void adjust_vibrance(Pitched<float4> v, AdjustVibrance f, cudaStream_t stream);
-void adjust_chain(Pitched<float4> v, const AdjustChain& f, cudaStream_t stream);
+/// Every CUDA adjust op: a single op is launched as a chain of one step (op names it in errors).
+void adjust_chain(Pitched<float4> v, const AdjustChain& f, cudaStream_t stream, const char* op);
 }  // namespace cuda
 namespace host {
 void adjust_brightness(Pitched<float4> v, AdjustBrightness f);
