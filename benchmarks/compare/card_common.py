@@ -108,6 +108,15 @@ def run_rate(render, photos, workers, seconds):
             "mean_png_plus_jpeg_bytes": nbytes / cards}
 
 
+def save_sample(render, photo, directory, stem):
+    """Writes render(photo)'s PNG and JPEG as <directory>/<stem>.png and .jpg (--save)."""
+    os.makedirs(directory, exist_ok=True)
+    png, jpg = render(photo)
+    for data, ext in ((png, "png"), (jpg, "jpg")):
+        with open(os.path.join(directory, f"{stem}.{ext}"), "wb") as f:
+            f.write(data)
+
+
 def report(name, extra, results, out):
     best = max(results, key=lambda r: r["cards_per_s"])
     for r in results:

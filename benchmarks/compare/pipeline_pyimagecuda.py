@@ -22,7 +22,6 @@ does it:
 PyImageCUDA holds the GIL in every call and runs every kernel on the legacy default stream,
 so extra threads only overlap its libvips parts (decode, text, encode), which release the GIL.
 """
-import os
 import sys
 import threading
 
@@ -104,10 +103,7 @@ def main():
         return png, jpg
 
     if a.save:
-        os.makedirs(a.save, exist_ok=True)
-        png, jpg = render(photos[0])
-        open(os.path.join(a.save, "card_pyimagecuda.png"), "wb").write(png)
-        open(os.path.join(a.save, "card_pyimagecuda.jpg"), "wb").write(jpg)
+        cc.save_sample(render, photos[0], a.save, "card_pyimagecuda")
 
     results = [cc.run_rate(render, photos, int(w), a.seconds) for w in a.workers.split(",")]
     cc.report(f"PyImageCUDA {pic.__version__}",

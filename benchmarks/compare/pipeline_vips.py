@@ -113,10 +113,7 @@ def main():
         return png, jpg
 
     if a.save:
-        os.makedirs(a.save, exist_ok=True)
-        png, jpg = render(photos[0])
-        open(os.path.join(a.save, "card_vips.png"), "wb").write(png)
-        open(os.path.join(a.save, "card_vips.jpg"), "wb").write(jpg)
+        cc.save_sample(render, photos[0], a.save, "card_vips")
 
     results = [cc.run_rate(render, photos, int(w), a.seconds) for w in a.workers.split(",")]
     cc.report(f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)} ({a.format}, "
