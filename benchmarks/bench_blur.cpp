@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /// @file bench_blur.cpp  gaussian_blur, box_blur, sharpen, sobel, emboss at 4K float32 (bytes = one read + one write).
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "harness.hpp"
 
@@ -25,6 +27,26 @@ void blur_cases(std::vector<bench::Case>& cases) {
     cases.push_back({"filter", fmt::format("gaussian_blur r={} 4K", r), bytes, [=](Stream st) {
                        filter::gaussian_blur(*src, *dst, {.radius = r}, {st, ws.get()});
                      }});
+  }
+  // The fused kernel's shapes (detail::cuda::set_blur_fused_variant): 1, the tiled kernel with
+  // pipelined loads; 5, the warp-specialised streaming kernel.
+  auto shaped = [&](std::string name, double b, int v, std::function<void(Stream)> blur) {
+    cases.push_back({"filter", fmt::format("{}, fused shape {}", name, v), b, [v, blur](Stream st) {
+                       const int keep = detail::cuda::blur_fused_variant();
+                       detail::cuda::set_blur_fused_variant(v);
+                       blur(st);
+                       detail::cuda::set_blur_fused_variant(keep);
+                     }});
+  };
+  auto small = std::make_shared<ImageF32>(512, 512, gpu), small_out = std::make_shared<ImageF32>(512, 512, gpu);
+  io::copy(src->crop_view(0, 0, 512, 512), small->view());
+  for (int v : {1, 5}) {
+    for (int r : {3, 5, 10})
+      shaped(fmt::format("gaussian_blur r={} 4K", r), bytes, v,
+             [=](Stream st) { filter::gaussian_blur(*src, *dst, {.radius = r}, {st, ws.get()}); });
+    // The graph frame's blur (bench_graph.cpp), where few blocks fill the GPU.
+    shaped("gaussian_blur r=6 512x512", 512.0 * 512 * 32, v,
+           [=](Stream st) { filter::gaussian_blur(*small, *small_out, {.radius = 6}, {st, ws.get()}); });
   }
   for (int r : {5, 50}) {
     cases.push_back({"filter", fmt::format("box_blur r={} 4K", r), bytes,

@@ -4,6 +4,7 @@
 /// radius) which walks columns and writes its result transposed, so two launches blur both axes.
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <mutex>
 #include <tuple>
 #include <type_traits>
@@ -169,15 +170,147 @@ __global__ void __launch_bounds__(NT, MINB)
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Streaming (radii 5..12): a block walks one 32-column strip down a segment of rows, with its
+// warps specialised. Four producer warps stage the strip's input rows (premultiplied, next rows'
+// loads in flight) and compute the horizontal sums exactly as blur_fused does, into a ring of
+// 2*G + 2R rows of shared memory; four consumer warps compute the vertical sums of G = 32 output
+// rows per step from the ring (8 adjacent outputs per thread) and write them. Named barriers
+// hand steps over (FULL: producers -> consumers, EMPTY: consumers -> producers, two of each), so
+// producers fill step t+1 while consumers read step t: the loads, the horizontal sums and the
+// vertical sums of different steps overlap, and each segment's vertical halo is computed once
+// instead of once per tile. Same sums in the same order as blur_fused: bit-identical.
+// ---------------------------------------------------------------------------------------------
+constexpr int stream_g = 32;        // rows per step
+constexpr int stream_producers = 4; // warps; the other 4 consume
+constexpr int stream_per = 8;       // adjacent outputs per consumer thread (4 warps x 8 = stream_g)
+constexpr int stream_threads = 256;
+constexpr int stream_ring(int r) { return 2 * stream_g + 2 * r; }
+/// Output windows start at multiples of 8 minus this, so that none straddles the segment start.
+constexpr int stream_lead(int r) { return (2 * r + 7) / 8 * 8; }
+
+__device__ __forceinline__ void named_sync(int id) { asm volatile("bar.sync %0, %1;" ::"r"(id), "r"(stream_threads) : "memory"); }
+__device__ __forceinline__ void named_arrive(int id) { asm volatile("bar.arrive %0, %1;" ::"r"(id), "r"(stream_threads) : "memory"); }
+
+template <int R>
+__global__ void __launch_bounds__(stream_threads, 2)
+    blur_stream(Pitched<const float4> src, Pitched<float4> dst, const __grid_constant__ BlurPlan plan, int seg_rows) {
+  constexpr int ring_rows = stream_ring(R), lead = stream_lead(R);
+  constexpr int in_w = fused_w + 2 * R, slab_w = skewed(in_w) + 1;
+  constexpr int group = fused_rows_per_warp * in_w;  // pixels per staged group of 4 rows
+  constexpr int lpt = (group + 31) / 32;              // loads per lane per group
+  constexpr int passes = stream_g / (stream_producers * fused_rows_per_warp);  // groups per warp per step
+  extern __shared__ float4 smem[];
+  float4* ring = smem;  // ring_rows x 32 horizontal sums; hsum row i lives in ring row i % ring_rows
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int W = src.width, H = src.height;
+  const int x0 = blockIdx.x * fused_w, y0 = blockIdx.y * seg_rows;
+  const int rows_out = min(seg_rows, H - y0);
+  const int steps = (rows_out + lead + stream_g - 1) / stream_g;
+  // hsum row i is the horizontal sum of image row y0 - (lead - R) + i.
+  const int row0 = y0 - (lead - R);
+  enum { full0 = 1, empty0 = 3 };  // barrier 0 is __syncthreads'
+
+  if (warp < stream_producers) {
+    float4* slab = ring + ring_rows * fused_w + warp * fused_rows_per_warp * slab_w;
+    // Load q of a lane: pixel i = lane + 32 q of the group, row i / in_w, column i % in_w
+    // (recomputed at each use: cheaper than holding 3 * lpt indices in registers).
+    // Group g of this warp: hsum rows (g / passes) * G + (g % passes) * 16 + warp * 4 + 0..3.
+    auto first_row = [&](int g) {
+      return (g / passes) * stream_g + (g % passes) * (stream_producers * fused_rows_per_warp) + warp * fused_rows_per_warp;
+    };
+    float4 buf[lpt];
+    auto fetch = [&](int g) {
+      const int i0 = row0 + first_row(g);
+#pragma unroll
+      for (int q = 0; q < lpt; ++q) {
+        const int i = lane + 32 * q, r = i / in_w, c = i - r * in_w;
+        if (i < group) buf[q] = __ldg(src.row(clampi(i0 + r, 0, H - 1)) + clampi(x0 - R + c, 0, W - 1));
+      }
+    };
+    const int lr = lane >> 3, xo = (lane & 7) * 4;
+    fetch(0);
+    for (int t = 0; t < steps; ++t) {
+      if (t >= 2) named_sync(empty0 + (t & 1));
+#pragma unroll 1
+      for (int p = 0; p < passes; ++p) {
+        const int g = t * passes + p;
+#pragma unroll
+        for (int q = 0; q < lpt; ++q) {
+          const int i = lane + 32 * q, r = i / in_w, c = i - r * in_w;
+          if (i < group) slab[r * slab_w + skewed(c)] = premultiply(buf[q]);
+        }
+        __syncwarp();
+        if (g + 1 < steps * passes) fetch(g + 1);
+        const float4* line = slab + lr * slab_w;
+        float4 acc[4] = {};
+#pragma unroll
+        for (int j = 0; j < 2 * R + 4; ++j) {
+          const float4 v = line[skewed(xo + j)];
+#pragma unroll
+          for (int o = 0; o < 4; ++o) {
+            const int d = j - R - o;
+            const int ad = d < 0 ? -d : d;
+            if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
+          }
+        }
+        float4* out = ring + ((first_row(g) + lr) % ring_rows) * fused_w + xo;
+#pragma unroll
+        for (int o = 0; o < 4; ++o) out[o] = acc[o];
+        __syncwarp();
+      }
+      __threadfence_block();  // the ring rows before the hand-over (bar.arrive alone orders them too)
+      named_arrive(full0 + (t & 1));
+    }
+  } else {
+    const int k = warp - stream_producers;  // this thread's window: 8 adjacent outputs of column `lane`
+    const int x = x0 + lane;
+    for (int t = 0; t < steps; ++t) {
+      named_sync(full0 + (t & 1));
+      const int yw = t * stream_g - lead + k * stream_per;  // first output (relative to y0)
+      if (yw >= 0 && yw < rows_out) {
+        // Output y needs hsum rows y + lead - 2R .. y + lead.
+        const int i0 = yw + lead - 2 * R;
+        int slot = i0 % ring_rows;
+        float4 acc[stream_per] = {};
+#pragma unroll
+        for (int j = 0; j < 2 * R + stream_per; ++j) {
+          const float4 v = ring[slot * fused_w + lane];
+          slot = slot + 1 == ring_rows ? 0 : slot + 1;
+#pragma unroll
+          for (int o = 0; o < stream_per; ++o) {
+            const int d = j - R - o;
+            const int ad = d < 0 ? -d : d;
+            if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
+          }
+        }
+        if (x < W) {
+#pragma unroll
+          for (int o = 0; o < stream_per; ++o)
+            if (yw + o < rows_out) dst.row(y0 + yw + o)[x] = unpremultiply(acc[o]);
+        }
+      }
+      if (t + 2 < steps) named_arrive(empty0 + (t & 1));
+    }
+  }
+}
+
 /// The fused kernel's default shapes, for radii 1..4 and 5..12 (see fused_shape), chosen on an
-/// H100 (4K float, 2026-11-25, single calls; batches of 10 in brackets), shapes 0..4:
+/// H100 (4K float, single calls; batches of 10 in brackets). 2026-11-25, shapes 0..4:
 ///   r=3:  125.0, 116.6, 117.7, 127.2, 116.5 us
 ///   r=10: 169.0, 170.3, 183.2, 202.8, 186.5 us  (162.9, 162.9, 176.4, 195.6, 178.1)
 /// A 512-thread shape with 8 staging warps (32 warps/SM, no spills at 63 registers) measured
-/// 179.9 at r=10: occupancy is not what limits the fused kernel; its phases (stage + horizontal,
-/// then vertical) do not overlap within a block. Shapes 1..4 are kept for tuning on other GPUs
-/// (set_blur_fused_variant; tests/gpu_blur.cpp checks they are bit-identical).
-constexpr int fused_default_small = 1, fused_default_large = 1;
+/// 179.9 at r=10: occupancy is not what limits the tiled kernel; its phases (stage + horizontal,
+/// then vertical) do not overlap within a block. 2026-12-05, shape 1 against shape 5 (the
+/// streaming kernel, whose warps overlap those phases): r=3 115.2 / 116.8 (streaming for r <= 4
+/// is not compiled: the curve crosses near r=5), r=5 122.9 / 121.6, r=10 166.1 / 138.0; a
+/// three-blocks-per-SM streaming shape (80 registers, spills) took 173.9 at r=10. Shapes 1..4 are
+/// kept for tuning on other GPUs (set_blur_fused_variant; tests/gpu_blur.cpp checks that every
+/// shape gives bit-identical pixels).
+constexpr int fused_default_small = 1, fused_default_large = 5;
+/// Fewest 32-column x 64-row pieces of an image for the streaming shape to be the default (about
+/// two resident blocks per SM of an H100).
+constexpr int stream_min_blocks = 264;
 /// The shape forced by set_blur_fused_variant (tuning), or -1: the defaults above.
 int g_fused_variant = -1;
 
@@ -253,6 +386,34 @@ void set_smem(K kernel, std::size_t bytes) {
   done.emplace_back(key, device, bytes);
 }
 
+
+/// Rows per segment of the streaming kernel: as many segments per strip as one wave of resident
+/// blocks allows (every block walks its segment to the end, so a second wave would only add a
+/// tail), of at least one step's rows.
+template <class K>
+int stream_segment_rows(K kernel, std::size_t smem, int W, int H) {
+  static std::mutex m;
+  static std::vector<std::tuple<const void*, int, int>> done;  // kernel, device, resident blocks
+  int device = 0;
+  IMAGECUDA_CUDA_TRY(cudaGetDevice(&device), "filter::gaussian_blur");
+  int resident = 0;
+  {
+    std::lock_guard lk(m);
+    for (auto& [k, d, n] : done)
+      if (k == reinterpret_cast<const void*>(kernel) && d == device) resident = n;
+    if (resident == 0) {
+      int per_sm = 0, sms = 0;
+      IMAGECUDA_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, stream_threads, smem),
+                         "filter::gaussian_blur");
+      IMAGECUDA_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "filter::gaussian_blur");
+      resident = std::max(1, per_sm * sms);
+      done.emplace_back(reinterpret_cast<const void*>(kernel), device, resident);
+    }
+  }
+  const int strips = (W + fused_w - 1) / fused_w;
+  const int segs = std::max(1, std::min(resident / strips, (H + stream_g - 1) / stream_g));
+  return (H + segs - 1) / segs;
+}
 }  // namespace
 
 void set_blur_fused_variant(int variant) { g_fused_variant = variant; }
@@ -283,7 +444,24 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
         set_smem(kernel, bytes);
         kernel<<<dim3((W + fused_w - 1) / fused_w, (H + sh.th - 1) / sh.th), dim3(sh.nt), bytes, s>>>(in, dst, plan);
       };
-      const int variant = g_fused_variant >= 0 ? g_fused_variant : (R <= 4 ? fused_default_small : fused_default_large);
+      // The streaming shape needs enough rows per strip to fill the GPU with walks of several
+      // steps (a 512x512 image: 12.5 us with the tiled shape 1, 14.7 streaming).
+      const bool tall = ((W + fused_w - 1) / fused_w) * ((H + 2 * stream_g - 1) / (2 * stream_g)) >= stream_min_blocks;
+      const int variant = g_fused_variant >= 0 ? g_fused_variant
+                                                : (R <= 4 ? fused_default_small : (tall ? fused_default_large : 1));
+      if constexpr (RCv >= 5) {
+        if (variant == 5) {
+          auto kernel = blur_stream<RCv>;
+          const std::size_t bytes = (std::size_t(stream_ring(RCv)) * fused_w +
+                                     std::size_t(stream_producers) * fused_rows_per_warp * (skewed(fused_w + 2 * RCv) + 1)) *
+                                    sizeof(float4);
+          set_smem(kernel, bytes);
+          const int seg = stream_segment_rows(kernel, bytes, W, H);
+          kernel<<<dim3((W + fused_w - 1) / fused_w, (H + seg - 1) / seg), dim3(stream_threads), bytes, s>>>(in, dst, plan,
+                                                                                                          seg);
+          return;
+        }
+      }
       switch (RCv == 0 ? 0 : variant) {
         case 0: go(std::integral_constant<int, 0>{}); break;
         case 2: go(std::integral_constant<int, 2>{}); break;
