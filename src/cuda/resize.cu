@@ -176,7 +176,8 @@ __global__ void __launch_bounds__(32 * half_warps, MINB) resize_half_kernel(Pitc
 }
 
 /// The 2:1 kernel's shape (set_resize_half_variant): 0, none (the tiled kernel); 1, 4 output
-/// rows per warp, rows unrolled (3 blocks per SM); 2, 2 rows per warp (4 blocks per SM).
+/// rows per warp, rows unrolled (3 blocks per SM); 2, 2 rows per warp (4 blocks per SM); 3, one
+/// row per warp (its 4 source rows' 12 loads all in flight at once; 4 blocks per SM).
 constexpr int half_default = 1;
 int g_half_variant = -1;
 
@@ -263,11 +264,13 @@ void resize_filtered(Pitched<float4> dst, ResizeFiltered f, float scale_y, cudaS
       kernel<<<dim3((dst.width + 31) / 32, (warps_y + half_warps - 1) / half_warps), dim3(32, half_warps), 0, s>>>(dst, f);
     };
     const int v = g_half_variant >= 0 ? g_half_variant : half_default;
-    if (v == 1 || v == 2) {
+    if (v >= 1 && v <= 3) {
       if (v == 1)
         go(resize_half_kernel<4, 3>, 4);
-      else
+      else if (v == 2)
         go(resize_half_kernel<2, 4>, 2);
+      else
+        go(resize_half_kernel<1, 4>, 1);
       return check_launch("resize");
     }
     // v == 0: the general tiled kernel below
