@@ -40,7 +40,7 @@ void resize_cases(std::vector<bench::Case>& cases) {
   row("bicubic 2x 4K", Interpolation::bicubic, 2 * w, 2 * h, true);
   row("lanczos 2x 4K", Interpolation::lanczos, 2 * w, 2 * h, true);
   // The exact 2:1 kernel's shapes (detail::cuda::set_resize_half_variant; 0: the tiled kernel).
-  for (int v : {0, 1, 2, 3}) {
+  for (int v : {0, 1, 2, 3, 4}) {
     cases.push_back({"resize", fmt::format("bilinear 0.5x 4K antialias=true, 2:1 shape {}", v),
                      in_bytes + double(w / 2) * (h / 2) * 16, [=](Stream st) {
                        const int keep = detail::cuda::resize_half_variant();

@@ -31,7 +31,7 @@ TEST_CASE("gpu: exact 2:1 reductions (the dedicated kernel) match the CPU backen
   REQUIRE(test::has_gpu());
   const int keep = detail::cuda::resize_half_variant();
   const std::pair<int, int> outs[] = {{501, 231}, {1, 1}, {2, 3}, {33, 17}, {960, 540}};
-  for (int v : {0, 1, 2, 3}) {
+  for (int v : {0, 1, 2, 3, 4}) {
     detail::cuda::set_resize_half_variant(v);
     for (auto m : {Interpolation::bilinear, Interpolation::bicubic}) {
       for (bool aa : {true, false}) {
@@ -54,7 +54,7 @@ TEST_CASE("gpu: exact 2:1 reductions (the dedicated kernel) match the CPU backen
   const Device gpu = Device::cuda(0);
   ImageF32 src = test::make_f32(1002, 462, test::random_f32(1002, 462, 72u), gpu);
   std::vector<float4> first;
-  for (int v : {0, 1, 2, 3}) {
+  for (int v : {0, 1, 2, 3, 4}) {
     detail::cuda::set_resize_half_variant(v);
     const auto out = io::download(resize::bilinear(src, {.width = 501, .height = 231}));
     if (v == 0) first = out;

@@ -128,56 +128,88 @@ __device__ __forceinline__ float4 half_sum(const float4 (&t)[4], const float (&e
     if (e[k] != 0.f) fma4(acc, t[k], e[k]);
   return acc;
 }
-/// HR output rows per warp; MINB blocks per SM for the register budget.
-template <int HR, int MINB>
-__global__ void __launch_bounds__(32 * half_warps, MINB) resize_half_kernel(Pitched<float4> dst, ResizeFiltered f) {
-  constexpr int half_rows = HR;
-  const int lane = threadIdx.x;
-  const int oy0 = (blockIdx.y * half_warps + threadIdx.y) * half_rows;
-  if (oy0 >= dst.height) return;  // the whole warp
-  const int ox = blockIdx.x * 32 + lane;
-  const int o = min(ox, dst.width - 1);  // lanes past the edge load valid pixels, store nothing
-  const int W = f.src.width, H = f.src.height;
-  float w[4], ex[4];
+/// One lane's output column of a 2:1 reduction: its column weights in the frame 2o-1 .. 2o+2,
+/// the horizontal sum of a source row, and the output from four such sums.
+struct HalfColumn {
+  const ResizeFiltered& f;
+  int lane, ox, o, xa, xh;
+  float ex[4];
+  bool okx;
+  __device__ HalfColumn(const ResizeFiltered& fil, int dst_w) : f(fil), lane(int(threadIdx.x)) {
+    ox = blockIdx.x * 32 + lane;
+    o = min(ox, dst_w - 1);  // lanes past the edge load valid pixels, store nothing
+    float w[4];
 #pragma unroll
-  for (int i = 0; i < 4; ++i) w[i] = f.wx_at(o, i);
-  const bool okx = half_frame(o, f.first_x[o], w, ex);
-  const int xa = 2 * o;                                          // 2o and 2o+1: always inside
-  const int xh = lane == 0 ? max(xa - 1, 0) : min(xa + 2, W - 1);  // lane 0: 2o-1, lane 31: 2o+2
-  const bool halo = lane == 0 || lane == 31;
-  auto hsum = [&](int row) {
-    const float4* r = f.src.row(clampi(row, 0, H - 1));
+    for (int i = 0; i < 4; ++i) w[i] = f.wx_at(o, i);
+    okx = half_frame(o, f.first_x[o], w, ex);
+    xa = 2 * o;                                                            // 2o and 2o+1: always inside
+    xh = lane == 0 ? max(xa - 1, 0) : min(xa + 2, f.src.width - 1);  // lane 0: 2o-1, lane 31: 2o+2
+  }
+  __device__ __forceinline__ float4 hsum(int row) const {
+    const float4* r = f.src.row(clampi(row, 0, f.src.height - 1));
     const float4 p0 = premultiply(__ldg(r + xa)), p1 = premultiply(__ldg(r + xa + 1));
     float4 ph = p0;
-    if (halo) ph = premultiply(__ldg(r + xh));
+    if (lane == 0 || lane == 31) ph = premultiply(__ldg(r + xh));
     float4 t[4] = {shfl4(p1, 1, true), p0, p1, shfl4(p0, 1, false)};
     if (lane == 0) t[0] = ph;
     if (lane == 31) t[3] = ph;
     return half_sum(t, ex);
-  };
-  float4 h[4];
-  h[0] = hsum(2 * oy0 - 1);
-  h[1] = hsum(2 * oy0);
-#pragma unroll
-  for (int k = 0; k < half_rows; ++k) {
-    const int oy = min(oy0 + k, dst.height - 1);  // past the bottom: recomputes the last row, stores nothing
-    h[2] = hsum(2 * oy + 1);
-    h[3] = hsum(2 * oy + 2);
+  }
+  /// Output row oy from the horizontal sums of source rows 2oy-1 .. 2oy+2.
+  __device__ __forceinline__ float4 out(const float4 (&h)[4], int oy) const {
     float wy[4], ey[4];
 #pragma unroll
     for (int j = 0; j < 4; ++j) wy[j] = f.wy[std::size_t(oy) * 4 + j];
     const bool oky = half_frame(oy, f.first_y[oy], wy, ey);
-    float4 v = f.finish(half_sum(h, ey));
-    if (!(okx && oky)) v = f(o, oy);
-    if (ox < dst.width && oy0 + k < dst.height) dst.row(oy)[ox] = v;
+    return okx && oky ? f.finish(half_sum(h, ey)) : f(o, oy);
+  }
+};
+
+/// HR output rows per warp, each warp on its own; MINB blocks per SM for the register budget.
+template <int HR, int MINB>
+__global__ void __launch_bounds__(32 * half_warps, MINB) resize_half_kernel(Pitched<float4> dst, const __grid_constant__ ResizeFiltered f) {
+  const int oy0 = (blockIdx.y * half_warps + threadIdx.y) * HR;
+  if (oy0 >= dst.height) return;  // the whole warp
+  const HalfColumn c(f, dst.width);
+  float4 h[4];
+  h[0] = c.hsum(2 * oy0 - 1);
+  h[1] = c.hsum(2 * oy0);
+#pragma unroll
+  for (int k = 0; k < HR; ++k) {
+    const int oy = min(oy0 + k, dst.height - 1);  // past the bottom: recomputes the last row, stores nothing
+    h[2] = c.hsum(2 * oy + 1);
+    h[3] = c.hsum(2 * oy + 2);
+    const float4 v = c.out(h, oy);
+    if (c.ox < dst.width && oy0 + k < dst.height) dst.row(oy)[c.ox] = v;
     h[0] = h[2];
     h[1] = h[3];
   }
 }
 
+/// The block's 8 warps on 8 consecutive output rows: the 18 source rows they need are summed
+/// horizontally once (warp w: local rows 2w and 2w+1, warps 0 and 1 also 16 and 17) into shared
+/// memory, then warp w sums its four.
+__global__ void __launch_bounds__(32 * half_warps, 4) resize_half_block_kernel(Pitched<float4> dst, const __grid_constant__ ResizeFiltered f) {
+  __shared__ float4 hs[2 * half_warps + 2][32];
+  const int w = threadIdx.y, lane = threadIdx.x;
+  const int oy0 = blockIdx.y * half_warps;
+  const HalfColumn c(f, dst.width);
+  const int r0 = 2 * oy0 - 1;  // local row k is source row r0 + k
+  hs[2 * w][lane] = c.hsum(r0 + 2 * w);
+  hs[2 * w + 1][lane] = c.hsum(r0 + 2 * w + 1);
+  if (w < 2) hs[2 * half_warps + w][lane] = c.hsum(r0 + 2 * half_warps + w);
+  __syncthreads();
+  const int oy = oy0 + w;
+  if (oy >= dst.height) return;
+  const float4 h[4] = {hs[2 * w][lane], hs[2 * w + 1][lane], hs[2 * w + 2][lane], hs[2 * w + 3][lane]};
+  const float4 v = c.out(h, oy);
+  if (c.ox < dst.width) dst.row(oy)[c.ox] = v;
+}
+
 /// The 2:1 kernel's shape (set_resize_half_variant): 0, none (the tiled kernel); 1, 4 output
 /// rows per warp, rows unrolled (3 blocks per SM); 2, 2 rows per warp (4 blocks per SM); 3, one
-/// row per warp (its 4 source rows' 12 loads all in flight at once; 4 blocks per SM).
+/// row per warp (its 4 source rows' 12 loads all in flight at once; 4 blocks per SM); 4, one row
+/// per warp, the block's source rows summed once into shared memory (4 blocks per SM).
 constexpr int half_default = 1;
 int g_half_variant = -1;
 
@@ -264,13 +296,15 @@ void resize_filtered(Pitched<float4> dst, ResizeFiltered f, float scale_y, cudaS
       kernel<<<dim3((dst.width + 31) / 32, (warps_y + half_warps - 1) / half_warps), dim3(32, half_warps), 0, s>>>(dst, f);
     };
     const int v = g_half_variant >= 0 ? g_half_variant : half_default;
-    if (v >= 1 && v <= 3) {
+    if (v >= 1 && v <= 4) {
       if (v == 1)
         go(resize_half_kernel<4, 3>, 4);
       else if (v == 2)
         go(resize_half_kernel<2, 4>, 2);
-      else
+      else if (v == 3)
         go(resize_half_kernel<1, 4>, 1);
+      else
+        go(resize_half_block_kernel, 1);
       return check_launch("resize");
     }
     // v == 0: the general tiled kernel below
