@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-call verification and measurement on the GPU machine (carry devbuild), within a deadline:
-# the whole GPU suite; the benchmark rows of the kernels under work; NPP's rows; then
-# compute-sanitizer memcheck (leak check), racecheck and initcheck on the tests of those kernels.
+# the whole GPU suite; the benchmark rows of the kernels under work; compute-sanitizer racecheck,
+# initcheck and memcheck (leak check) on the tests of those kernels; then NPP's rows.
 # Each step gets what is left of DEADLINE seconds. Logs and the tables go to $OUT.
 # Usage there: bash tools/diag/verify.sh
 #   env: TEST_TAGS, MEM_TAGS, RACE_TAGS (Catch2 test specs), BENCH_FILTERS (bench --filter
@@ -22,17 +22,6 @@ for f in ${BENCH_FILTERS:-copy resize gaussian_blur graph drop_shadow}; do
   timeout "$(left 120)" $B/imagecuda_bench --filter "$f" --reps 100 >>"$OUT/bench.md" 2>&1
 done
 say "bench: $(grep -c '^| [a-z]' "$OUT/bench.md") rows"
-if [ "${NPP:-1}" = 1 ]; then
-NVCC=$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)
-NPPH=$(ls /usr/local/cuda/include/npp.h /usr/local/cuda/targets/x86_64-linux/include/npp.h 2>/dev/null | head -1)
-NPPLIB=$(find /usr/local/cuda/ -name 'libnppif.so*' 2>/dev/null | head -1)
-mkdir -p /tmp/npplib
-for l in nppc nppial nppicc nppif nppig; do f=$(ls "$(dirname "$NPPLIB")"/lib$l.so* | head -1) && ln -sf "$f" /tmp/npplib/lib$l.so; done
-"$NVCC" -O2 -std=c++17 -I"$(dirname "$NPPH")" benchmarks/compare/npp_bench.cpp -L/tmp/npplib -Xlinker -rpath="$(dirname "$NPPLIB")" \
-  -lnppif -lnppig -lnppial -lnppicc -lnppc -o /tmp/npp_bench >"$OUT/npp_build.log" 2>&1 &&
-  timeout "$(left 100)" /tmp/npp_bench --reps 50 --budget 1 >"$OUT/npp.md" 2>&1
-say "npp rc=$?"
-fi
 sanitize() {  # tool, tags, seconds
   local extra=""; [ "$1" = memcheck ] && extra="--leak-check full"
   timeout "$(left "$3")" compute-sanitizer --tool "$1" $extra --error-exitcode 9 $B/imagecuda_gpu_tests "$2" >"$OUT/sanitize-$1.log" 2>&1
@@ -41,6 +30,10 @@ sanitize() {  # tool, tags, seconds
 sanitize racecheck "${RACE_TAGS:-[blur],[resize]}" 150
 sanitize initcheck "${RACE_TAGS:-[blur],[resize]}" 120
 sanitize memcheck "${MEM_TAGS:-[blur],[resize],[graph],[filter],[effect]}" 200
+if [ "${NPP:-1}" = 1 ]; then
+  bash tools/diag/npp.sh "$OUT/npp.md" "$(left 100)"
+  say "npp rc=$?"
+fi
 grep '^|' "$OUT/bench.md" | grep -v '^| group\|^|---'; grep '^| ' "$OUT/npp.md" | grep -i "resize\|gauss"
 tar -C "$OUT" -czf "$OUT/logs.tar.gz" $(cd "$OUT" && ls *.log 2>/dev/null)
 cat "$S"
