@@ -39,16 +39,6 @@ void resize_cases(std::vector<bench::Case>& cases) {
   row("bilinear 2x 4K", Interpolation::bilinear, 2 * w, 2 * h, true);
   row("bicubic 2x 4K", Interpolation::bicubic, 2 * w, 2 * h, true);
   row("lanczos 2x 4K", Interpolation::lanczos, 2 * w, 2 * h, true);
-  // The exact 2:1 kernel's shapes (detail::cuda::set_resize_half_variant; 0: the tiled kernel).
-  for (int v : {0, 1, 2, 3, 4}) {
-    cases.push_back({"resize", fmt::format("bilinear 0.5x 4K antialias=true, 2:1 shape {}", v),
-                     in_bytes + double(w / 2) * (h / 2) * 16, [=](Stream st) {
-                       const int keep = detail::cuda::resize_half_variant();
-                       detail::cuda::set_resize_half_variant(v);
-                       resize::bilinear(*src, *dst, {.width = w / 2, .height = h / 2}, {st, ws.get()});
-                       detail::cuda::set_resize_half_variant(keep);
-                     }});
-  }
 }
 
 IMAGECUDA_BENCH("resize", resize_cases);

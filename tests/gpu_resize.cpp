@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// GPU: resize matches the CPU backend on random 1000x700 inputs (every sampler, up and down,
-/// antialias on and off, fit; exact 2:1 reductions at edge sizes), and allocates nothing with a destination and a workspace.
+/// antialias on and off, fit), and allocates nothing with a destination and a workspace.
 #include "helpers.hpp"
 
 using namespace imagecuda;
@@ -22,45 +22,6 @@ TEST_CASE("gpu: resize matches the CPU backend", "[gpu][resize]") {
       }
     }
   }
-}
-
-TEST_CASE("gpu: exact 2:1 reductions (the dedicated kernel) match the CPU backend", "[gpu][resize]") {
-  // Widths that leave a partial warp, heights that leave a partial row strip, the 1- and
-  // 2-pixel edges where the table clips a tap, and a crop view (pitch != width); every kernel
-  // shape (detail::cuda::set_resize_half_variant; 0 is the general tiled kernel).
-  REQUIRE(test::has_gpu());
-  const int keep = detail::cuda::resize_half_variant();
-  const std::pair<int, int> outs[] = {{501, 231}, {1, 1}, {2, 3}, {33, 17}, {960, 540}};
-  for (int v : {0, 1, 2, 3, 4}) {
-    detail::cuda::set_resize_half_variant(v);
-    for (auto m : {Interpolation::bilinear, Interpolation::bicubic}) {
-      for (bool aa : {true, false}) {
-        for (auto [w, h] : outs) {
-          const float d = test::gpu_vs_cpu(2 * w, 2 * h, 1, 70u + unsigned(w), [&](std::vector<ImageF32>& in, Device) {
-            return resize::resize(in[0], m, {.width = w, .height = h, .antialias = aa});
-          }, kLo, 1.f);
-          INFO("variant " << v << " mode " << int(m) << " " << w << "x" << h << " aa " << aa);
-          CHECK(d <= 1e-5f);
-        }
-        const float d = test::gpu_vs_cpu(1000, 700, 1, 71u, [&](std::vector<ImageF32>& in, Device) {
-          return resize::resize(in[0].crop_view(3, 5, 802, 462), m, {.width = 401, .height = 231, .antialias = aa});
-        }, kLo, 1.f);
-        INFO("variant " << v << " crop, mode " << int(m) << " aa " << aa);
-        CHECK(d <= 1e-5f);
-      }
-    }
-  }
-  // The shapes compute the same sums in the same order: bit-identical to each other.
-  const Device gpu = Device::cuda(0);
-  ImageF32 src = test::make_f32(1002, 462, test::random_f32(1002, 462, 72u), gpu);
-  std::vector<float4> first;
-  for (int v : {0, 1, 2, 3, 4}) {
-    detail::cuda::set_resize_half_variant(v);
-    const auto out = io::download(resize::bilinear(src, {.width = 501, .height = 231}));
-    if (v == 0) first = out;
-    else CHECK(test::max_abs_diff(out, first) == 0.f);
-  }
-  detail::cuda::set_resize_half_variant(keep);
 }
 
 TEST_CASE("gpu: resize on crop views, fit", "[gpu][resize]") {

@@ -55,25 +55,6 @@ constexpr FusedShape fused_shape(int variant, int rc) {
   }
 }
 
-/// The horizontal sums of 4 adjacent outputs xo .. xo+3 of one staged row (`line`, skewed) from
-/// a register window: the same fmas in the same order for every kernel shape. RC > 0: the
-/// radius as a compile-time constant (loop unrolled); RC == 0: R at run time.
-template <int RC>
-__device__ __forceinline__ void horizontal4(const float4* line, int xo, int R, const BlurPlan& plan, float4 (&acc)[4]) {
-#pragma unroll
-  for (int o = 0; o < 4; ++o) acc[o] = make4(0.f, 0.f, 0.f, 0.f);
-#pragma unroll(RC > 0 ? 2 * RC + 4 : 1)
-  for (int j = 0; j < 2 * R + 4; ++j) {
-    const float4 v = line[skewed(xo + j)];
-#pragma unroll
-    for (int o = 0; o < 4; ++o) {
-      const int d = j - R - o;
-      const int ad = d < 0 ? -d : d;
-      if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
-    }
-  }
-}
-
 // RC > 0: the radius as a compile-time constant (loops fully unrolled, weights in registers);
 // RC == 0: the radius from the plan.
 template <int RC, int TH, int NT, int MINB, bool Pipe>
@@ -100,8 +81,18 @@ __global__ void __launch_bounds__(NT, MINB)
   const int lr = lane >> 3, xo = (lane & 7) * 4;
   auto horizontal = [&](int r0, int nr) {
     if (lr < nr) {
-      float4 acc[4];
-      horizontal4<RC>(slab + lr * slab_w, xo, R, plan, acc);
+      const float4* line = slab + lr * slab_w;
+      float4 acc[4] = {};
+#pragma unroll(RC > 0 ? 2 * RC + 4 : 1)
+      for (int j = 0; j < 2 * R + 4; ++j) {
+        const float4 v = line[skewed(xo + j)];
+#pragma unroll
+        for (int o = 0; o < 4; ++o) {
+          const int d = j - R - o;
+          const int ad = d < 0 ? -d : d;
+          if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
+        }
+      }
 #pragma unroll
       for (int o = 0; o < 4; ++o) hbuf[(r0 + lr) * fused_w + xo + o] = acc[o];
     }
@@ -251,8 +242,18 @@ __global__ void __launch_bounds__(stream_threads, 2)
         }
         __syncwarp();
         if (g + 1 < steps * passes) fetch(g + 1);
-        float4 acc[4];
-        horizontal4<R>(slab + lr * slab_w, xo, R, plan, acc);
+        const float4* line = slab + lr * slab_w;
+        float4 acc[4] = {};
+#pragma unroll
+        for (int j = 0; j < 2 * R + 4; ++j) {
+          const float4 v = line[skewed(xo + j)];
+#pragma unroll
+          for (int o = 0; o < 4; ++o) {
+            const int d = j - R - o;
+            const int ad = d < 0 ? -d : d;
+            if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
+          }
+        }
         float4* out = ring + ((first_row(g) + lr) % ring_rows) * fused_w + xo;
 #pragma unroll
         for (int o = 0; o < 4; ++o) out[o] = acc[o];

@@ -86,133 +86,6 @@ __global__ void __launch_bounds__(block_x* block_y, MINB)
   }
 }
 
-/// Exact 2:1 reductions with 4 taps per axis (antialiased bilinear, point bicubic): output o's
-/// taps are source pixels 2o-1 .. 2o+2, where the table's first index is 2o-1 (or 2o where the
-/// left edge clips tap 2o-1: its weights are then shifted into the same frame). Each lane owns
-/// one output column and walks `half_rows` output rows. It loads only its own source pixels 2o
-/// and 2o+1 of each source row (a warp reads 1 KB contiguous) and takes 2o-1 and 2o+2 from its
-/// neighbours by shuffles (lanes 0 and 31 load them), so every source pixel is read once;
-/// consecutive output rows share two source rows, whose horizontal sums stay in registers.
-/// Same sums in the same order as ResizeFiltered (zero-weight taps skipped): bit-identical to
-/// the CPU backend. A lane whose table does not fit the frame (never for these filters) takes
-/// ResizeFiltered's own sum.
-constexpr int half_warps = 8;
-__device__ __forceinline__ float4 shfl4(float4 v, int delta, bool up) {
-  constexpr unsigned all = 0xffffffffu;
-  if (up) return make4(__shfl_up_sync(all, v.x, delta), __shfl_up_sync(all, v.y, delta),
-                       __shfl_up_sync(all, v.z, delta), __shfl_up_sync(all, v.w, delta));
-  return make4(__shfl_down_sync(all, v.x, delta), __shfl_down_sync(all, v.y, delta),
-               __shfl_down_sync(all, v.z, delta), __shfl_down_sync(all, v.w, delta));
-}
-/// The weights of a table entry (first index `first`, weights w[0..3]) in the frame 2o-1 ..
-/// 2o+2; false when a nonzero weight falls outside the frame.
-__device__ __forceinline__ bool half_frame(int o, int first, const float (&w)[4], float (&e)[4]) {
-  const int s = first - (2 * o - 1);
-  bool ok = true;
-#pragma unroll
-  for (int k = 0; k < 4; ++k) e[k] = 0.f;
-#pragma unroll
-  for (int i = 0; i < 4; ++i) {
-    const int k = i + s;
-    if (k >= 0 && k < 4)
-      e[k] = w[i];
-    else if (w[i] != 0.f)
-      ok = false;
-  }
-  return ok;
-}
-__device__ __forceinline__ float4 half_sum(const float4 (&t)[4], const float (&e)[4]) {
-  float4 acc = make4(0.f, 0.f, 0.f, 0.f);
-#pragma unroll
-  for (int k = 0; k < 4; ++k)
-    if (e[k] != 0.f) fma4(acc, t[k], e[k]);
-  return acc;
-}
-/// One lane's output column of a 2:1 reduction: its column weights in the frame 2o-1 .. 2o+2,
-/// the horizontal sum of a source row, and the output from four such sums.
-struct HalfColumn {
-  const ResizeFiltered& f;
-  int lane, ox, o, xa, xh;
-  float ex[4];
-  bool okx;
-  __device__ HalfColumn(const ResizeFiltered& fil, int dst_w) : f(fil), lane(int(threadIdx.x)) {
-    ox = blockIdx.x * 32 + lane;
-    o = min(ox, dst_w - 1);  // lanes past the edge load valid pixels, store nothing
-    float w[4];
-#pragma unroll
-    for (int i = 0; i < 4; ++i) w[i] = f.wx_at(o, i);
-    okx = half_frame(o, f.first_x[o], w, ex);
-    xa = 2 * o;                                                            // 2o and 2o+1: always inside
-    xh = lane == 0 ? max(xa - 1, 0) : min(xa + 2, f.src.width - 1);  // lane 0: 2o-1, lane 31: 2o+2
-  }
-  __device__ __forceinline__ float4 hsum(int row) const {
-    const float4* r = f.src.row(clampi(row, 0, f.src.height - 1));
-    const float4 p0 = premultiply(__ldg(r + xa)), p1 = premultiply(__ldg(r + xa + 1));
-    float4 ph = p0;
-    if (lane == 0 || lane == 31) ph = premultiply(__ldg(r + xh));
-    float4 t[4] = {shfl4(p1, 1, true), p0, p1, shfl4(p0, 1, false)};
-    if (lane == 0) t[0] = ph;
-    if (lane == 31) t[3] = ph;
-    return half_sum(t, ex);
-  }
-  /// Output row oy from the horizontal sums of source rows 2oy-1 .. 2oy+2.
-  __device__ __forceinline__ float4 out(const float4 (&h)[4], int oy) const {
-    float wy[4], ey[4];
-#pragma unroll
-    for (int j = 0; j < 4; ++j) wy[j] = f.wy[std::size_t(oy) * 4 + j];
-    const bool oky = half_frame(oy, f.first_y[oy], wy, ey);
-    return okx && oky ? f.finish(half_sum(h, ey)) : f(o, oy);
-  }
-};
-
-/// HR output rows per warp, each warp on its own; MINB blocks per SM for the register budget.
-template <int HR, int MINB>
-__global__ void __launch_bounds__(32 * half_warps, MINB) resize_half_kernel(Pitched<float4> dst, const __grid_constant__ ResizeFiltered f) {
-  const int oy0 = (blockIdx.y * half_warps + threadIdx.y) * HR;
-  if (oy0 >= dst.height) return;  // the whole warp
-  const HalfColumn c(f, dst.width);
-  float4 h[4];
-  h[0] = c.hsum(2 * oy0 - 1);
-  h[1] = c.hsum(2 * oy0);
-#pragma unroll
-  for (int k = 0; k < HR; ++k) {
-    const int oy = min(oy0 + k, dst.height - 1);  // past the bottom: recomputes the last row, stores nothing
-    h[2] = c.hsum(2 * oy + 1);
-    h[3] = c.hsum(2 * oy + 2);
-    const float4 v = c.out(h, oy);
-    if (c.ox < dst.width && oy0 + k < dst.height) dst.row(oy)[c.ox] = v;
-    h[0] = h[2];
-    h[1] = h[3];
-  }
-}
-
-/// The block's 8 warps on 8 consecutive output rows: the 18 source rows they need are summed
-/// horizontally once (warp w: local rows 2w and 2w+1, warps 0 and 1 also 16 and 17) into shared
-/// memory, then warp w sums its four.
-__global__ void __launch_bounds__(32 * half_warps, 4) resize_half_block_kernel(Pitched<float4> dst, const __grid_constant__ ResizeFiltered f) {
-  __shared__ float4 hs[2 * half_warps + 2][32];
-  const int w = threadIdx.y, lane = threadIdx.x;
-  const int oy0 = blockIdx.y * half_warps;
-  const HalfColumn c(f, dst.width);
-  const int r0 = 2 * oy0 - 1;  // local row k is source row r0 + k
-  hs[2 * w][lane] = c.hsum(r0 + 2 * w);
-  hs[2 * w + 1][lane] = c.hsum(r0 + 2 * w + 1);
-  if (w < 2) hs[2 * half_warps + w][lane] = c.hsum(r0 + 2 * half_warps + w);
-  __syncthreads();
-  const int oy = oy0 + w;
-  if (oy >= dst.height) return;
-  const float4 h[4] = {hs[2 * w][lane], hs[2 * w + 1][lane], hs[2 * w + 2][lane], hs[2 * w + 3][lane]};
-  const float4 v = c.out(h, oy);
-  if (c.ox < dst.width) dst.row(oy)[c.ox] = v;
-}
-
-/// The 2:1 kernel's shape (set_resize_half_variant): 0, none (the tiled kernel); 1, 4 output
-/// rows per warp, rows unrolled (3 blocks per SM); 2, 2 rows per warp (4 blocks per SM); 3, one
-/// row per warp (its 4 source rows' 12 loads all in flight at once; 4 blocks per SM); 4, one row
-/// per warp, the block's source rows summed once into shared memory (4 blocks per SM).
-constexpr int half_default = 1;
-int g_half_variant = -1;
-
 template <int KX, int KY, int R, bool CS, int MINB>
 void launch_tiled(Pitched<float4> dst, const ResizeFiltered& f, int tile_rows, cudaStream_t s) {
   const std::size_t smem = std::size_t(tile_rows) * block_x * sizeof(float4);
@@ -272,9 +145,6 @@ __global__ void __launch_bounds__(256) resize_rows_kernel(Pitched<float4> mid, R
 }
 }  // namespace
 
-void set_resize_half_variant(int variant) { g_half_variant = variant; }
-int resize_half_variant() { return g_half_variant; }
-
 void resize_sample(Pitched<float4> dst, ResizeSample f, cudaStream_t s) {
   with_fixed_mode(f, f.s.mode, [&](const auto& g) { generate(dst, g, s, "resize"); });
 }
@@ -288,27 +158,6 @@ void resize_filtered(Pitched<float4> dst, ResizeFiltered f, float scale_y, cudaS
   // fewer while the block's source rows do not fit in shared memory (none fit: untiled).
   // Streaming stores when upscaling (the output is the bulk of the traffic). Measured on the
   // H100 (4K source): bicubic 2x R=1 404 µs, R=2 323, R=4 283, R=8 with 8 blocks/SM 259.
-  if (f.kx == 4 && f.ky == 4 && f.src.width == 2 * dst.width && f.src.height == 2 * dst.height) {
-    // Exact 2:1 (antialiased bilinear, point bicubic): every source pixel read once. Measured on
-    // the H100, 4K -> 1080p antialiased bilinear: variant 0 (tiled) 71.2 us, 1 88.1 us.
-    auto go = [&](auto kernel, int rows) {
-      const int warps_y = (dst.height + rows - 1) / rows;
-      kernel<<<dim3((dst.width + 31) / 32, (warps_y + half_warps - 1) / half_warps), dim3(32, half_warps), 0, s>>>(dst, f);
-    };
-    const int v = g_half_variant >= 0 ? g_half_variant : half_default;
-    if (v >= 1 && v <= 4) {
-      if (v == 1)
-        go(resize_half_kernel<4, 3>, 4);
-      else if (v == 2)
-        go(resize_half_kernel<2, 4>, 2);
-      else if (v == 3)
-        go(resize_half_kernel<1, 4>, 1);
-      else
-        go(resize_half_block_kernel, 1);
-      return check_launch("resize");
-    }
-    // v == 0: the general tiled kernel below
-  }
   int r = scale_y < 1.f ? 8 : (f.ky <= 4 ? 1 : 2), tile_rows = 0;
   for (; r >= 1; r /= 2) {
     tile_rows = resize_tile_src_rows(scale_y, f.ky, block_y * r);

@@ -128,13 +128,6 @@ void resize_filtered(Pitched<float4> dst, ResizeFiltered f, float scale_y, cudaS
 /// The two-pass form: ResizeRows into `mid` (a block's row segment of the source staged
 /// premultiplied in shared memory; scale_x = src_w / dst_w sizes it), then ResizeCols into dst.
 void resize_two_pass(Pitched<float4> dst, ResizeFiltered f, Pitched<float4> mid, float scale_x, cudaStream_t stream);
-/// Tuning hook (benchmarks and tests only; not thread-safe, process-wide), like
-/// set_blur_fused_variant: the kernel of exact 2:1 reductions with 4 taps per axis (antialiased
-/// bilinear, point bicubic). -1: the default; 0: the general tiled kernel; 1, 2, 3: the dedicated
-/// kernel with 4, 2 or 1 output rows per warp; 4: one row per warp, a block's source rows summed
-/// once in shared memory. Every variant gives bit-identical results.
-void set_resize_half_variant(int variant);
-int resize_half_variant();
 }  // namespace cuda
 namespace host {
 void resize_sample(Pitched<float4> dst, ResizeSample f);
