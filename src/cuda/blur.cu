@@ -295,7 +295,7 @@ __global__ void __launch_bounds__(stream_threads, 2)
   }
 }
 
-/// The fused kernel's default shapes, for radii 1..4 and 5..12 (see fused_shape), chosen on an
+/// The fused kernel's default shapes (see fused_shape and blur() below), chosen on an
 /// H100 (4K float, single calls; batches of 10 in brackets). 2026-11-25, shapes 0..4:
 ///   r=3:  125.0, 116.6, 117.7, 127.2, 116.5 us
 ///   r=10: 169.0, 170.3, 183.2, 202.8, 186.5 us  (162.9, 162.9, 176.4, 195.6, 178.1)
@@ -307,10 +307,8 @@ __global__ void __launch_bounds__(stream_threads, 2)
 /// three-blocks-per-SM streaming shape (80 registers, spills) took 173.9 at r=10. Shapes 1..4 are
 /// kept for tuning on other GPUs (set_blur_fused_variant; tests/gpu_blur.cpp checks that every
 /// shape gives bit-identical pixels).
-constexpr int fused_default_small = 1, fused_default_large = 5;
-/// Fewest 32-column x 64-row pieces of an image for the streaming shape to be the default (about
-/// two resident blocks per SM of an H100).
-constexpr int stream_min_blocks = 264;
+/// The tiled shape used at every radius where the streaming one is not (see blur() below).
+constexpr int fused_default = 1;
 /// The shape forced by set_blur_fused_variant (tuning), or -1: the defaults above.
 int g_fused_variant = -1;
 
@@ -386,33 +384,25 @@ void set_smem(K kernel, std::size_t bytes) {
   done.emplace_back(key, device, bytes);
 }
 
-
-/// Rows per segment of the streaming kernel: as many segments per strip as one wave of resident
-/// blocks allows (every block walks its segment to the end, so a second wave would only add a
-/// tail), of at least one step's rows.
+/// Blocks of `kernel` (stream_threads threads, `smem` bytes) the current device holds at once,
+/// over all its SMs; the occupancy query is made once per kernel and device.
 template <class K>
-int stream_segment_rows(K kernel, std::size_t smem, int W, int H) {
+int resident_blocks(K kernel, std::size_t smem) {
   static std::mutex m;
   static std::vector<std::tuple<const void*, int, int>> done;  // kernel, device, resident blocks
   int device = 0;
   IMAGECUDA_CUDA_TRY(cudaGetDevice(&device), "filter::gaussian_blur");
-  int resident = 0;
-  {
-    std::lock_guard lk(m);
-    for (auto& [k, d, n] : done)
-      if (k == reinterpret_cast<const void*>(kernel) && d == device) resident = n;
-    if (resident == 0) {
-      int per_sm = 0, sms = 0;
-      IMAGECUDA_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, stream_threads, smem),
-                         "filter::gaussian_blur");
-      IMAGECUDA_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "filter::gaussian_blur");
-      resident = std::max(1, per_sm * sms);
-      done.emplace_back(reinterpret_cast<const void*>(kernel), device, resident);
-    }
-  }
-  const int strips = (W + fused_w - 1) / fused_w;
-  const int segs = std::max(1, std::min(resident / strips, (H + stream_g - 1) / stream_g));
-  return (H + segs - 1) / segs;
+  const void* key = reinterpret_cast<const void*>(kernel);
+  std::lock_guard lk(m);
+  for (auto& [k, d, n] : done)
+    if (k == key && d == device) return n;
+  int per_sm = 0, sms = 0;
+  IMAGECUDA_CUDA_TRY(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, stream_threads, smem),
+                     "filter::gaussian_blur");
+  IMAGECUDA_CUDA_TRY(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "filter::gaussian_blur");
+  const int n = std::max(1, per_sm * sms);
+  done.emplace_back(key, device, n);
+  return n;
 }
 }  // namespace
 
@@ -444,22 +434,28 @@ void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const Bl
         set_smem(kernel, bytes);
         kernel<<<dim3((W + fused_w - 1) / fused_w, (H + sh.th - 1) / sh.th), dim3(sh.nt), bytes, s>>>(in, dst, plan);
       };
-      // The streaming shape needs enough rows per strip to fill the GPU with walks of several
-      // steps (a 512x512 image: 12.5 us with the tiled shape 1, 14.7 streaming).
-      const bool tall = ((W + fused_w - 1) / fused_w) * ((H + 2 * stream_g - 1) / (2 * stream_g)) >= stream_min_blocks;
-      const int variant = g_fused_variant >= 0 ? g_fused_variant
-                                                : (R <= 4 ? fused_default_small : (tall ? fused_default_large : 1));
+      const int variant = g_fused_variant >= 0 ? g_fused_variant : fused_default;
       if constexpr (RCv >= 5) {
-        if (variant == 5) {
+        if (g_fused_variant < 0 || variant == 5) {
           auto kernel = blur_stream<RCv>;
           const std::size_t bytes = (std::size_t(stream_ring(RCv)) * fused_w +
                                      std::size_t(stream_producers) * fused_rows_per_warp * (skewed(fused_w + 2 * RCv) + 1)) *
                                     sizeof(float4);
           set_smem(kernel, bytes);
-          const int seg = stream_segment_rows(kernel, bytes, W, H);
-          kernel<<<dim3((W + fused_w - 1) / fused_w, (H + seg - 1) / seg), dim3(stream_threads), bytes, s>>>(in, dst, plan,
-                                                                                                          seg);
-          return;
+          const int resident = resident_blocks(kernel, bytes);
+          const int strips = (W + fused_w - 1) / fused_w;
+          // By default only on images with at least one 32x64 piece per block the GPU holds at
+          // once (264 on an H100: 4K and 1080p, not 512x512, where the tiled shape takes 12.5 us
+          // and the streaming one 14.7): each block needs a walk of several steps.
+          if (variant == 5 || strips * ((H + 2 * stream_g - 1) / (2 * stream_g)) >= resident) {
+            // As many segments per strip as one wave of resident blocks allows (every block walks
+            // its segment to the end, so a second wave would only add a tail), each of at least
+            // one step's rows.
+            const int segs = std::max(1, std::min(resident / strips, (H + stream_g - 1) / stream_g));
+            const int seg = (H + segs - 1) / segs;
+            kernel<<<dim3(strips, (H + seg - 1) / seg), dim3(stream_threads), bytes, s>>>(in, dst, plan, seg);
+            return;
+          }
         }
       }
       switch (RCv == 0 ? 0 : variant) {

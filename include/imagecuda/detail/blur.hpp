@@ -209,14 +209,14 @@ namespace cuda {
 void blur(Pitched<const float4> src, Pitched<float4> dst, float4* temp, const BlurPlan& plan, bool aliased,
           cudaStream_t stream);
 /// Tuning hook (benchmarks and tests only; not thread-safe, process-wide): forces the shape of
-/// the fused single-pass kernel used for compile-time radii (1..12). -1: the defaults (per radius
-/// class, in blur.cu); 0: 32x(32|64|128) tiles of 256 threads, loads not pipelined (the session-2
+/// the fused single-pass kernel used for compile-time radii (1..12). -1: the defaults (in
+/// blur.cu); 0: 32x(32|64|128) tiles of 256 threads, loads not pipelined (the session-2
 /// kernel); 1: the same tiles with the next rows' loads in flight during the horizontal sums;
 /// 2: pipelined, 32x64 tiles at r > 4 (3 blocks per SM at r = 10); 3: pipelined, 32x32 tiles of
 /// 128 threads; 4: pipelined, 32x96 tiles of 384 threads at r > 4 (as 1 below); 5: at r >= 5 the
-/// warp-specialised streaming kernel (the default at r >= 5 on images of at least ~264 32x64
-/// pieces), below r = 5 as 1. Every variant computes the same sums in the same order:
-/// bit-identical results.
+/// warp-specialised streaming kernel (the default at r >= 5 on images with at least one 32x64
+/// piece per streaming block the GPU holds at once: 264 on an H100), below r = 5 as 1. Every
+/// variant computes the same sums in the same order: bit-identical results.
 void set_blur_fused_variant(int variant);
 int blur_fused_variant();
 }  // namespace cuda
