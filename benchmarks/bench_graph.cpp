@@ -41,10 +41,16 @@ void graph_cases(std::vector<bench::Case>& cases) {
   // lambda that uses the graph also keeps `f`).
   auto graph = std::make_shared<Graph>(
       Graph::capture(gpu, {f->stream, &f->ws}, [p = f.get()](const Exec& ex) { p->record(ex); }));
+  // The same recording with per-pixel fusion: gradient..saturation become one pass, sepia..convert
+  // another, around the blur (3 kernels instead of 10).
+  auto fused = std::make_shared<Graph>(Graph::capture(
+      gpu, {f->stream, &f->ws}, [p = f.get()](const Exec& ex) { p->record(ex); }, {.fuse_per_pixel = true}));
   const double bytes = 0;  // launch-bound rows: bandwidth is not the point
   // One frame, timed with events on the harness's stream.
   cases.push_back({"graph", "10 ops 512x512 eager (one frame)", bytes, [f](Stream s) { f->record({s, &f->ws}); }});
   cases.push_back({"graph", "10 ops 512x512 graph (one frame)", bytes, [f, graph](Stream s) { graph->launch(s); }});
+  cases.push_back({"graph", "10 ops 512x512 graph, fused per-pixel (one frame)", bytes,
+                   [f, fused](Stream s) { fused->launch(s); }});
   constexpr int frames = 100;
   cases.push_back({"graph", "10 ops 512x512 eager, 100 frames, wall clock", bytes,
                    [f](Stream) {
@@ -55,6 +61,12 @@ void graph_cases(std::vector<bench::Case>& cases) {
   cases.push_back({"graph", "10 ops 512x512 graph, 100 frames, wall clock", bytes,
                    [f, graph](Stream) {
                      for (int i = 0; i < frames; ++i) graph->launch();
+                     f->stream.synchronize();
+                   },
+                   true, frames});
+  cases.push_back({"graph", "10 ops 512x512 graph fused, 100 frames, wall clock", bytes,
+                   [f, fused](Stream) {
+                     for (int i = 0; i < frames; ++i) fused->launch();
                      f->stream.synchronize();
                    },
                    true, frames});

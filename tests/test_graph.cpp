@@ -48,6 +48,22 @@ TEST_CASE("Graph (CPU): launch runs the recording and equals eager ops bit for b
   CHECK(same_bits(io::download(frame2), io::download(frame)));
 }
 
+TEST_CASE("Graph (CPU): per-pixel fusion is a CUDA option; the CPU runs the recording as it is", "[graph]") {
+  const int w = 33, h = 29;
+  ImageF32 layer = test::make_f32(w, h, test::random_f32(w, h, 12), cpu);
+  ImageF32 frame(w, h, cpu), blurred(w, h, cpu), frame2(w, h, cpu), blurred2(w, h, cpu);
+  Workspace ws(filter::blur_requirements(w, h), cpu);
+  const Exec ex{Stream{}, &ws};
+  frame_ops(frame, layer, blurred, 0.2f, ex);
+  Graph g = Graph::capture(
+      cpu, ex, [&](const Exec& e) { frame_ops(frame2, layer, blurred2, 0.2f, e); }, {.fuse_per_pixel = true});
+  CHECK(g.options().fuse_per_pixel);
+  g.launch();
+  CHECK(g.fused_ops() == 0);
+  CHECK(same_bits(io::download(blurred), io::download(blurred2)));
+  Graph::barrier();  // outside a CUDA recording: nothing to end
+}
+
 TEST_CASE("Graph (CPU): update replaces the recording", "[graph]") {
   const int w = 20, h = 9;
   ImageF32 img(w, h, cpu);

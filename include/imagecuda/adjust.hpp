@@ -125,7 +125,7 @@ void adjust_run(const char* op, ImageView<float4> img, adjust::Adjustment a, con
   AdjustStep step{};
   if (!adjust_prepare(op, -1, a, step)) return;
   const auto v = pitched(img);
-  dispatch(
+  dispatch_per_pixel(
       img.device(),
       [&] {
         AdjustChain c{};
@@ -198,7 +198,7 @@ inline void chain(ImageView<float4> img, std::span<const Adjustment> steps, cons
   }
   if (c.count == 0) return;
   const auto v = pitched(img);
-  dispatch(
+  dispatch_per_pixel(
       img.device(), [&] { cuda::adjust_chain(v, c, ex.stream.value(), "adjust::chain"); }, [&] { host::adjust_chain(v, c); });
 }
 

@@ -140,7 +140,7 @@ void blend_launch(const char* op, const char* overlay_name, ImageView<float4> ba
           "{}: {} overlaps the base pixels it is blended onto (an image may be blended onto itself only at the "
           "same position)",
           op, overlay_name);
-  dispatch(
+  dispatch_per_pixel(
       base.device(), [&] { on_cuda(b, o, ex.stream.value()); }, [&] { on_host(b, o); });
 }
 

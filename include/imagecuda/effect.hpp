@@ -189,7 +189,7 @@ inline void rounded_corners(ImageView<float4> img, float radius, const Exec& ex 
   const float rf = float(r);
   const int box = int(std::ceil(rf));
   const RoundedCorners f{pitched(img), rf, std::min(img.width(), box), std::min(img.height(), box)};
-  dispatch(img.device(), [&] { cuda::rounded_corners(f, ex.stream.value()); }, [&] { host::rounded_corners(f); });
+  dispatch_per_pixel(img.device(), [&] { cuda::rounded_corners(f, ex.stream.value()); }, [&] { host::rounded_corners(f); });
 }
 
 /// Blends `color` into `img` outside an ellipse: see VignetteParams and docs/effect.md.
@@ -204,7 +204,7 @@ inline void vignette(ImageView<float4> img, const VignetteParams& p = {}, const 
   if (p.color.w == 0.f) return;  // mix = 0 everywhere: nothing changes
   const float radius = std::max(0.f, p.radius), softness = std::max(0.f, p.softness);
   const Vignette f{pitched(img), radius - softness / 2.f, radius + softness / 2.f, p.color};
-  dispatch(img.device(), [&] { cuda::vignette(f, ex.stream.value()); }, [&] { host::vignette(f); });
+  dispatch_per_pixel(img.device(), [&] { cuda::vignette(f, ex.stream.value()); }, [&] { host::vignette(f); });
 }
 
 /// Makes pixels near `key_color` (HSV distance) transparent, with a soft edge and spill removal.
@@ -225,7 +225,7 @@ inline void chroma_key(ImageView<float4> img, const ChromaKeyParams& p = {}, con
   if (std::fabs(p.threshold) < 1e-6f) return;
   const ChromaKey f{pitched(img), k.x, k.y, k.z, rgb_to_hsv(k.x, k.y, k.z), p.threshold, p.smoothness,
                     p.spill_suppression};
-  dispatch(img.device(), [&] { cuda::chroma_key(f, ex.stream.value()); }, [&] { host::chroma_key(f); });
+  dispatch_per_pixel(img.device(), [&] { cuda::chroma_key(f, ex.stream.value()); }, [&] { host::chroma_key(f); });
 }
 
 // ---------------------------------------------------------------------------------------------

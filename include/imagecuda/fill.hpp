@@ -25,7 +25,7 @@ inline void color(ImageView<float4> dst, float4 rgba, const Exec& ex = {}) {
   check_view("fill::color", "dst", dst);
   check_finite("fill::color", "rgba", rgba);
   const FillColor f{rgba};
-  dispatch(dst.device(), [&] { cuda::fill_color(pitched(dst), f, ex.stream.value()); },
+  dispatch_per_pixel(dst.device(), [&] { cuda::fill_color(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_color(pitched(dst), f); });
 }
 
@@ -58,7 +58,7 @@ inline void gradient(ImageView<float4> dst, float4 rgba1, float4 rgba2, const Gr
                        dst.height(),
                        dir,
                        p.seamless};
-  dispatch(dst.device(), [&] { cuda::fill_gradient(pitched(dst), f, ex.stream.value()); },
+  dispatch_per_pixel(dst.device(), [&] { cuda::fill_gradient(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_gradient(pitched(dst), f); });
 }
 
@@ -113,7 +113,7 @@ inline void checkerboard(ImageView<float4> dst, const CheckerboardParams& p = {}
   fill_check_offset(op, "offset_x", p.offset_x);
   fill_check_offset(op, "offset_y", p.offset_y);
   const FillCheckerboard f{p.color1, p.color2, p.size, p.offset_x, p.offset_y};
-  dispatch(dst.device(), [&] { cuda::fill_checkerboard(pitched(dst), f, ex.stream.value()); },
+  dispatch_per_pixel(dst.device(), [&] { cuda::fill_checkerboard(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_checkerboard(pitched(dst), f); });
 }
 
@@ -139,7 +139,7 @@ inline void grid(ImageView<float4> dst, const GridParams& p = {}, const Exec& ex
   fill_check_offset(op, "offset_x", p.offset_x);
   fill_check_offset(op, "offset_y", p.offset_y);
   const FillGrid f{p.color, p.bg_color, p.spacing, p.line_width, p.offset_x, p.offset_y};
-  dispatch(dst.device(), [&] { cuda::fill_grid(pitched(dst), f, ex.stream.value()); },
+  dispatch_per_pixel(dst.device(), [&] { cuda::fill_grid(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_grid(pitched(dst), f); });
 }
 
@@ -176,7 +176,7 @@ inline void stripes(ImageView<float4> dst, const StripesParams& p = {}, const Ex
   const float width = float(p.width);
   f.down_e0 = width - 1.f;
   f.down_inv = 1.f / ((width + 1.f) - (width - 1.f));
-  dispatch(dst.device(), [&] { cuda::fill_stripes(pitched(dst), f, ex.stream.value()); },
+  dispatch_per_pixel(dst.device(), [&] { cuda::fill_stripes(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_stripes(pitched(dst), f); });
 }
 
@@ -216,7 +216,7 @@ inline void dots(ImageView<float4> dst, const DotsParams& p = {}, const Exec& ex
   f.half = float(p.spacing) * 0.5f;
   f.e0 = p.radius - edge;
   f.inv = 1.f / ((p.radius + edge) - (p.radius - edge));
-  dispatch(dst.device(), [&] { cuda::fill_dots(pitched(dst), f, ex.stream.value()); },
+  dispatch_per_pixel(dst.device(), [&] { cuda::fill_dots(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_dots(pitched(dst), f); });
 }
 
@@ -240,7 +240,7 @@ inline void circle(ImageView<float4> dst, const CircleParams& p = {}, const Exec
   const float r = std::fmin(w, h) / 2.f;
   const float edge = p.softness > 0.f ? p.softness * r : 0.5f;
   const FillCircle f{p.color, p.bg_color, w / 2.f, h / 2.f, r - edge, 1.f / ((r + edge) - (r - edge))};
-  dispatch(dst.device(), [&] { cuda::fill_circle(pitched(dst), f, ex.stream.value()); },
+  dispatch_per_pixel(dst.device(), [&] { cuda::fill_circle(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_circle(pitched(dst), f); });
 }
 
@@ -258,7 +258,7 @@ inline void noise(ImageView<float4> dst, const NoiseParams& p = {}, const Exec& 
   check_view(op, "dst", dst);
   check_finite(op, "seed", p.seed);
   const FillNoise f{fill_seed_bits(p.seed), fill_seed_bits(p.seed + 1.f), fill_seed_bits(p.seed + 2.f), p.monochrome};
-  dispatch(dst.device(), [&] { cuda::fill_noise(pitched(dst), f, ex.stream.value()); },
+  dispatch_per_pixel(dst.device(), [&] { cuda::fill_noise(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_noise(pitched(dst), f); });
 }
 
@@ -347,7 +347,7 @@ inline void ngon(ImageView<float4> dst, const NgonParams& p = {}, const Exec& ex
   f.apothem = radius * float(std::cos(two_pi / 2.0 / double(p.sides)));
   f.e0 = -edge;
   f.inv = 1.f / (edge - (-edge));
-  dispatch(dst.device(), [&] { cuda::fill_ngon(pitched(dst), f, ex.stream.value()); },
+  dispatch_per_pixel(dst.device(), [&] { cuda::fill_ngon(pitched(dst), f, ex.stream.value()); },
            [&] { host::fill_ngon(pitched(dst), f); });
 }
 

@@ -34,7 +34,7 @@ inline void sepia(ImageView<float4> img, const SepiaParams& p = {}, const Exec& 
   check_finite(op, "intensity", p.intensity);
   if (std::fabs(p.intensity) < 1e-6f) return;
   const FilterSepia f{p.intensity};
-  dispatch(img.device(), [&] { cuda::filter_sepia(pitched(img), f, ex.stream.value()); },
+  dispatch_per_pixel(img.device(), [&] { cuda::filter_sepia(pitched(img), f, ex.stream.value()); },
            [&] { host::filter_sepia(pitched(img), f); });
 }
 
@@ -43,7 +43,7 @@ inline void invert(ImageView<float4> img, const Exec& ex = {}) {
   using namespace imagecuda::detail;
   check_view("filter::invert", "img", img);
   const FilterInvert f{};
-  dispatch(img.device(), [&] { cuda::filter_invert(pitched(img), f, ex.stream.value()); },
+  dispatch_per_pixel(img.device(), [&] { cuda::filter_invert(pitched(img), f, ex.stream.value()); },
            [&] { host::filter_invert(pitched(img), f); });
 }
 
@@ -58,7 +58,7 @@ inline void threshold(ImageView<float4> img, const ThresholdParams& p = {}, cons
   check_view(op, "img", img);
   check_finite(op, "value", p.value);
   const FilterThreshold f{p.value};
-  dispatch(img.device(), [&] { cuda::filter_threshold(pitched(img), f, ex.stream.value()); },
+  dispatch_per_pixel(img.device(), [&] { cuda::filter_threshold(pitched(img), f, ex.stream.value()); },
            [&] { host::filter_threshold(pitched(img), f); });
 }
 
@@ -73,7 +73,7 @@ inline void solarize(ImageView<float4> img, const SolarizeParams& p = {}, const 
   check_view(op, "img", img);
   check_finite(op, "threshold", p.threshold);
   const FilterSolarize f{p.threshold};
-  dispatch(img.device(), [&] { cuda::filter_solarize(pitched(img), f, ex.stream.value()); },
+  dispatch_per_pixel(img.device(), [&] { cuda::filter_solarize(pitched(img), f, ex.stream.value()); },
            [&] { host::filter_solarize(pitched(img), f); });
 }
 

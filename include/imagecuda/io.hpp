@@ -115,7 +115,7 @@ void convert_views(ConstImageView<In> src, ImageView<Out> dst, const Exec& ex) {
                              "{}: dst is {}x{} but src is {}x{}", op, dst.width(), dst.height(), src.width(),
                              src.height());
   using namespace imagecuda::detail;
-  dispatch(
+  dispatch_per_pixel(  // the u8 -> f32 launcher ends a fused pass, the f32 -> u8 one may join it
       src.device(), [&] { cuda::convert(pitched(src), pitched(dst), ex.stream.value()); },
       [&] { host::convert(pitched(src), pitched(dst)); });
 }

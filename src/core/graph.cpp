@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "core/fuse_scope.hpp"
 #include "core/graph_state.hpp"
 #include "imagecuda/core/graph.hpp"
 #include "imagecuda/detail/cuda_check.hpp"
@@ -64,8 +65,16 @@ void Graph::record(Device device, const Exec& ex, Recording rec, Graph* previous
   // Thread-local mode: other threads of the program may keep calling CUDA while we record.
   IMAGECUDA_CUDA_TRY(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal), op);
   GraphHolder graph;
+  std::size_t fused = 0;
   try {
-    rec(ex);
+    if (options_.fuse_per_pixel) {
+      detail::FuseScope fuse(s);  // per-pixel ops on s join fused passes until the end of rec
+      rec(ex);
+      fuse.finish();
+      fused = fuse.ops_fused();
+    } else {
+      rec(ex);
+    }
   } catch (...) {
     (void)cudaStreamEndCapture(s, &graph.g);  // ends (and discards) the capture either way
     (void)cudaGetLastError();
@@ -103,9 +112,12 @@ void Graph::record(Device device, const Exec& ex, Recording rec, Graph* previous
   exec_ = exec;
   ex_ = ex;
   nodes_ = nodes;
+  fused_ops_ = fused;
   updated_in_place_ = in_place;
   recorded_ = true;
 }
+
+void Graph::barrier() { detail::fusion::barrier(); }
 
 void Graph::launch(Stream stream) const {
   if (!recorded_) return;

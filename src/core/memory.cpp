@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <limits>
 #include <mutex>
 
@@ -116,6 +117,11 @@ void deallocate(Device device, void* p, std::size_t bytes, Stream stream) noexce
     int current = -1;
     const bool switched = cudaGetDevice(&current) == cudaSuccess && current != device.ordinal() &&
                           cudaSetDevice(device.ordinal()) == cudaSuccess;
+    try {
+      fusion::barrier();  // a fused pass pending in a Graph recording may still use this memory
+    } catch (const std::exception& x) {
+      std::fprintf(stderr, "imagecuda: %s\n", x.what());
+    }
     const cudaError_t e = cudaFreeAsync(p, stream.value());
     if (e != cudaSuccess) {
       (void)cudaGetLastError();

@@ -30,6 +30,7 @@ void host_copy(void* dst, std::size_t dp, const void* src, std::size_t sp, std::
 void cuda_copy(Device device, void* dst, std::size_t dp, const void* src, std::size_t sp, std::size_t row_bytes,
                int rows, cudaMemcpyKind kind, Stream stream, const char* op) {
   DeviceGuard guard(device);
+  fusion::barrier();  // a fused pass pending in a Graph recording goes first
   if (dp == sp && dp == row_bytes)
     IMAGECUDA_CUDA_TRY(cudaMemcpyAsync(dst, src, row_bytes * std::size_t(rows), kind, stream.value()), op);
   else

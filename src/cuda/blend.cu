@@ -2,6 +2,7 @@
 /// @file blend.cu  CUDA launchers of the blend module: one kernel shape (base pixel under overlay
 /// pixel, in place), instantiated per mode so that no per-pixel switch remains.
 #include "imagecuda/detail/blend.hpp"
+#include "imagecuda/detail/fuse.hpp"
 #include "launch.cuh"
 
 namespace imagecuda::detail::cuda {
@@ -29,10 +30,12 @@ void launch(Pitched<float4> base, Pitched<const float4> overlay, const F& f, cud
 
 void blend_composite(Pitched<float4> base, Pitched<const float4> overlay, blend::Mode mode, float opacity,
                      cudaStream_t s) {
+  if (fusion::take(s, base, Stage::of(CompositeStage{overlay, mode, opacity}))) return;
   visit_mode(mode, [&](auto m) { launch(base, overlay, BlendOp<decltype(m)::value>{opacity}, s, "blend::composite"); });
 }
 
 void blend_mask(Pitched<float4> base, Pitched<const float4> mask, MaskOp f, cudaStream_t s) {
+  if (fusion::take(s, base, Stage::of(MaskStage{mask, f}))) return;
   launch(base, mask, f, s, "blend::mask");
 }
 }  // namespace imagecuda::detail::cuda

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// @file effect.cu  CUDA launchers of the effect module: one thread per work item of each functor.
 #include "imagecuda/detail/effect.hpp"
+#include "imagecuda/detail/fuse.hpp"
 #include "launch.cuh"
 
 namespace imagecuda::detail::cuda {
@@ -63,11 +64,14 @@ void edt_prepare(const Seed& seed, const EdtBuffers& b, cudaStream_t s, const ch
 
 }  // namespace
 
-void rounded_corners(const RoundedCorners& f, cudaStream_t s) {
-  visit(f, f.extent_x(), f.extent_y(), s, "effect::rounded_corners");
+// The per-pixel effects: their own visit, or a stage of the pending fused pass (Graph recordings).
+template <class F>
+void per_pixel_effect(const F& f, cudaStream_t s, const char* op) {
+  if (!fusion::take(s, f.img, Stage::of(EffectStage<F>{f}))) visit(f, f.extent_x(), f.extent_y(), s, op);
 }
-void vignette(const Vignette& f, cudaStream_t s) { visit(f, f.extent_x(), f.extent_y(), s, "effect::vignette"); }
-void chroma_key(const ChromaKey& f, cudaStream_t s) { visit(f, f.extent_x(), f.extent_y(), s, "effect::chroma_key"); }
+void rounded_corners(const RoundedCorners& f, cudaStream_t s) { per_pixel_effect(f, s, "effect::rounded_corners"); }
+void vignette(const Vignette& f, cudaStream_t s) { per_pixel_effect(f, s, "effect::vignette"); }
+void chroma_key(const ChromaKey& f, cudaStream_t s) { per_pixel_effect(f, s, "effect::chroma_key"); }
 
 void stroke(const StrokeSeed& seed, const EdtBuffers& b, const StrokeComposite& c, Pitched<float4> dst,
             cudaStream_t s) {

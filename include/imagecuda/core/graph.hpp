@@ -46,6 +46,19 @@
 
 namespace imagecuda {
 
+/// How a Graph records (Graph::capture's last argument).
+struct GraphOptions {
+  /// Per-pixel fusion (CUDA): a run of per-pixel ops on the same view -- fill (all but perlin),
+  /// adjust, sepia / invert / threshold / solarize, blend modes and blend::mask, vignette,
+  /// rounded_corners, chroma_key, and io::convert to 8 bit -- is recorded as one kernel that reads
+  /// and writes each pixel once and applies the ops' own formulas in order. Any other op ends the
+  /// run. The pixels are those of the ops one by one (docs/graph.md states the tolerance).
+  /// Off by default because of one rule: a recording with fusion may issue device work only
+  /// through imagecuda; before a kernel, copy or event of your own on the stream, call
+  /// Graph::barrier(). The CPU backend ignores the option (it runs the function as it is).
+  bool fuse_per_pixel = false;
+};
+
 class Graph {
  public:
   /// The function that records (CUDA) or is run (CPU) by a Graph.
@@ -70,11 +83,16 @@ class Graph {
   /// kept and runs on each launch. If `record` throws, the capture is ended, nothing is kept and
   /// the exception propagates; a CUDA failure inside the capture is an Error{cuda} naming the op.
   template <class F>
-  [[nodiscard]] static Graph capture(Device device, const Exec& ex, F&& record) {
+  [[nodiscard]] static Graph capture(Device device, const Exec& ex, F&& record, GraphOptions options = {}) {
     Graph g;
+    g.options_ = options;
     g.record(device, ex, Recording(std::forward<F>(record)));
     return g;
   }
+
+  /// In a recording with GraphOptions::fuse_per_pixel: launches the pending fused pass, so that
+  /// device work of your own that follows on the stream sees its pixels. No-op elsewhere.
+  static void barrier();
 
   /// Re-records with a new function of the same shape (e.g. new parameters). CUDA: the
   /// executable graph is updated in place (cudaGraphExecUpdate) when the topology matches,
@@ -83,6 +101,7 @@ class Graph {
   void update(const Exec& ex, F&& record) {
     expects_recorded("Graph::update");
     Graph g;
+    g.options_ = options_;
     g.record(device_, ex, Recording(std::forward<F>(record)), this);
     swap(g);
   }
@@ -102,6 +121,9 @@ class Graph {
   [[nodiscard]] std::size_t node_count() const noexcept { return nodes_; }
   /// Whether the last update() patched the executable graph in place.
   [[nodiscard]] bool updated_in_place() const noexcept { return updated_in_place_; }
+  /// Ops recorded into fused per-pixel passes of two or more ops (0 without fusion, and on the CPU).
+  [[nodiscard]] std::size_t fused_ops() const noexcept { return fused_ops_; }
+  [[nodiscard]] const GraphOptions& options() const noexcept { return options_; }
 
   void swap(Graph& o) noexcept {
     std::swap(device_, o.device_);
@@ -111,6 +133,8 @@ class Graph {
     std::swap(ex_, o.ex_);
     std::swap(nodes_, o.nodes_);
     std::swap(updated_in_place_, o.updated_in_place_);
+    std::swap(fused_ops_, o.fused_ops_);
+    std::swap(options_, o.options_);
   }
 
  private:
@@ -125,6 +149,8 @@ class Graph {
   Exec ex_{};  // the Exec recorded with (the stream launch() uses)
   std::size_t nodes_ = 0;
   bool updated_in_place_ = false;
+  std::size_t fused_ops_ = 0;
+  GraphOptions options_{};
 };
 
 }  // namespace imagecuda

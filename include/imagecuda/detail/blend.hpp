@@ -171,9 +171,12 @@ struct MaskOp {
 };
 
 /// Calls f(std::integral_constant<Mode, m>{}) for the runtime mode `m`: each mode gets its own
-/// kernel, with no per-pixel switch.
+/// kernel, with no per-pixel switch (host side), or a fused pass switches per stage (device side).
+#if defined(__CUDACC__)
+#pragma nv_exec_check_disable
+#endif
 template <class F>
-void visit_mode(blend::Mode m, F&& f) {
+IMAGECUDA_HD void visit_mode(blend::Mode m, F&& f) {
   using blend::Mode;
   switch (m) {
 #define IMAGECUDA_BLEND_CASE(name)                 \

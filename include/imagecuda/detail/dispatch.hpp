@@ -33,9 +33,28 @@ class DeviceGuard {
   int previous_ = -1;
 };
 
-/// Runs `on_cuda()` (with the device current) or `on_host()`.
+namespace fusion {
+/// Ends the pending fused pass of this thread's Graph recording (fuse.hpp); no-op otherwise.
+void barrier();
+}  // namespace fusion
+
+/// Runs `on_cuda()` (with the device current) or `on_host()`. In a Graph recording with
+/// per-pixel fusion, the pending fused pass is launched first, so that it keeps its place.
 template <class FCuda, class FHost>
 void dispatch(Device device, FCuda&& on_cuda, FHost&& on_host) {
+  if (device.is_cuda()) {
+    DeviceGuard guard(device);
+    fusion::barrier();
+    std::forward<FCuda>(on_cuda)();
+  } else {
+    std::forward<FHost>(on_host)();
+  }
+}
+
+/// dispatch for a per-pixel op: its CUDA launcher offers the op to the pending fused pass
+/// (fusion::take), which launches that pass first whenever the op cannot join it.
+template <class FCuda, class FHost>
+void dispatch_per_pixel(Device device, FCuda&& on_cuda, FHost&& on_host) {
   if (device.is_cuda()) {
     DeviceGuard guard(device);
     std::forward<FCuda>(on_cuda)();

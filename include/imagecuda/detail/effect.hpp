@@ -40,9 +40,8 @@ struct RoundedCorners {
 
   IMAGECUDA_HD int extent_x() const { return corner_extent(img.width, box_x); }
   IMAGECUDA_HD int extent_y() const { return corner_extent(img.height, box_y); }
-  IMAGECUDA_HD void operator()(int i, int j) const {
-    const int x = corner_coord(i, img.width, box_x);
-    const int y = corner_coord(j, img.height, box_y);
+  /// The alpha factor at (x, y), or false outside the corner zones (the pixel is left as it is).
+  IMAGECUDA_HD bool factor(int x, int y, float& k) const {
     const float px = float(x) + 0.5f, py = float(y) + 0.5f;
     const float left = r, top = r, right = float(img.width) - r, bottom = float(img.height) - r;
     float cx, cy;
@@ -55,12 +54,25 @@ struct RoundedCorners {
     } else if (px > right && py > bottom) {
       cx = right; cy = bottom;
     } else {
-      return;
+      return false;
     }
     const float dx = px - cx, dy = py - cy;
     const float d = sqrtf(fmaf(dx, dx, dy * dy)) - r;
     const float t = clamp01(-d);
-    img.at(x, y).w *= t * t * (3.f - 2.f * t);
+    k = t * t * (3.f - 2.f * t);
+    return true;
+  }
+  /// The formula at one pixel (a fused pass applies it to every pixel of the view).
+  IMAGECUDA_HD float4 pixel(float4 p, int x, int y) const {
+    float k;
+    if (factor(x, y, k)) p.w *= k;
+    return p;
+  }
+  IMAGECUDA_HD void operator()(int i, int j) const {
+    const int x = corner_coord(i, img.width, box_x);
+    const int y = corner_coord(j, img.height, box_y);
+    float k;
+    if (factor(x, y, k)) img.at(x, y).w *= k;
   }
 };
 
@@ -88,12 +100,19 @@ struct Vignette {
     const float k = d < s0 ? 0.f : (d > s1 ? 1.f : smoothstep(s0, s1, d));
     return k * color.w;
   }
+  IMAGECUDA_HD float4 apply(float4 c, float m) const {
+    return make4(fmaf(c.x, 1.f - m, color.x * m), fmaf(c.y, 1.f - m, color.y * m), fmaf(c.z, 1.f - m, color.z * m), c.w);
+  }
+  /// The formula at one pixel (a fused pass applies it to every pixel of the view).
+  IMAGECUDA_HD float4 pixel(float4 p, int x, int y) const {
+    const float m = mix(x, y);
+    return m == 0.f ? p : apply(p, m);
+  }
   IMAGECUDA_HD void operator()(int x, int y) const {
     const float m = mix(x, y);
     if (m == 0.f) return;
     float4& p = img.at(x, y);
-    const float4 c = p;
-    p = make4(fmaf(c.x, 1.f - m, color.x * m), fmaf(c.y, 1.f - m, color.y * m), fmaf(c.z, 1.f - m, color.z * m), c.w);
+    p = apply(p, m);
   }
 };
 
@@ -116,16 +135,15 @@ struct ChromaKey {
 
   IMAGECUDA_HD int extent_x() const { return img.width; }
   IMAGECUDA_HD int extent_y() const { return img.height; }
-  IMAGECUDA_HD void operator()(int x, int y) const {
-    float4& px = img.at(x, y);
-    const float4 p = px;
+  /// The keyed pixel, or false where alpha = 1 (the pixel is left as it is).
+  IMAGECUDA_HD bool key_pixel(float4 p, float4& out) const {
     const Hsv c = rgb_to_hsv(p.x, p.y, p.z);
     float hd = fabsf(c.h - key.h);
     if (hd > 180.f) hd = 360.f - hd;
     hd /= 180.f;
     const float ds = c.s - key.s, dv = c.v - key.v;
     const float dist = sqrtf(fmaf(2.f * hd, hd, fmaf(ds, ds, 0.5f * dv * dv)));
-    if (!(dist < threshold)) return;  // alpha = 1
+    if (!(dist < threshold)) return false;  // alpha = 1
     const float alpha = smoothness > 0.0001f ? smoothstep(fmaxf(0.f, threshold - smoothness), threshold, dist) : 0.f;
     float r = p.x, g = p.y, b = p.z;
     if (spill > 0.001f && alpha > 0.1f && alpha < 0.9f) {
@@ -139,7 +157,18 @@ struct ChromaKey {
         b = fminf(1.f, sb * lo / ls);
       }
     }
-    px = make4(r, g, b, p.w * alpha);
+    out = make4(r, g, b, p.w * alpha);
+    return true;
+  }
+  /// The formula at one pixel (a fused pass applies it to every pixel of the view).
+  IMAGECUDA_HD float4 pixel(float4 p, int, int) const {
+    float4 o;
+    return key_pixel(p, o) ? o : p;
+  }
+  IMAGECUDA_HD void operator()(int x, int y) const {
+    float4& px = img.at(x, y);
+    float4 o;
+    if (key_pixel(px, o)) px = o;
   }
 };
 
