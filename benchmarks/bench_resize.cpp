@@ -15,8 +15,10 @@ void resize_cases(std::vector<bench::Case>& cases) {
   auto ws = std::make_shared<Workspace>(
       max(max(resize::resize_requirements(w, h, w / 2, h / 2, Interpolation::bilinear),
               resize::resize_requirements(w, h, w / 2, h / 2, Interpolation::lanczos)),
-          max(resize::resize_requirements(w, h, 256, 144, Interpolation::lanczos),
-              resize::resize_requirements(w, h, 2 * w, 2 * h, Interpolation::lanczos))),
+          max(max(resize::resize_requirements(w, h, 256, 144, Interpolation::lanczos),
+                  resize::resize_requirements(w, h, 2 * w, 2 * h, Interpolation::lanczos)),
+              max(resize::resize_requirements(w, h, w / 2, h / 2, Interpolation::area),
+                  resize::resize_requirements(w, h, 1200, 630, Interpolation::area)))),
       gpu);
   std::vector<float4> host(std::size_t(w) * h);
   unsigned s = 777;
@@ -35,6 +37,19 @@ void resize_cases(std::vector<bench::Case>& cases) {
   row("bilinear 0.5x 4K antialias=true", Interpolation::bilinear, w / 2, h / 2, true);
   row("lanczos 0.5x 4K antialias=true", Interpolation::lanczos, w / 2, h / 2, true);
   row("lanczos 4K -> 256x144 antialias=true", Interpolation::lanczos, 256, 144, true);
+  // area: NPP's SUPER counterpart. The default (AreaBlocks, one output per thread, no tables) and
+  // the weight tables with the generic tiled kernel (the same sums).
+  row("area 0.5x 4K", Interpolation::area, w / 2, h / 2, true);
+  auto area_variant = [&](const char* name, int v) {
+    cases.push_back({"resize", name, in_bytes + double(w / 2) * (h / 2) * 16, [=](Stream st) {
+                       detail::cuda::set_resize_area_variant(v);
+                       resize::area(*src, *dst, {.width = w / 2, .height = h / 2}, {st, ws.get()});
+                       detail::cuda::set_resize_area_variant(0);
+                     }});
+  };
+  area_variant("area 0.5x 4K, generic tiled kernel", 1);
+  row("area 4K -> 960x540 (4:1 blocks)", Interpolation::area, w / 4, h / 4, true);
+  row("area 4K -> 1200x630 (3.2:1, two-pass)", Interpolation::area, 1200, 630, true);
   row("nearest 2x 4K", Interpolation::nearest, 2 * w, 2 * h, true);
   row("bilinear 2x 4K", Interpolation::bilinear, 2 * w, 2 * h, true);
   row("bicubic 2x 4K", Interpolation::bicubic, 2 * w, 2 * h, true);

@@ -87,6 +87,8 @@ int main(int argc, char** argv) {
   const ic::ImageF32 plate = zone_plate(1280, 800);
   save(ic::resize::bilinear(plate, {.width = 320}), dir, "antialias_on");
   save(ic::resize::bilinear(plate, {.width = 320, .antialias = false}), dir, "antialias_off");
+  // The same reduction with the area (box) filter: the mean of each 4x4 block.
+  save(ic::resize::area(plate, {.width = 320}), dir, "area");
 
   // Thumbnails of a 400x240 logo into a 200x200 box.
   const ic::ImageF32 src = logo(400, 240);

@@ -16,9 +16,13 @@ struct Frame {
   ImageF32 layer, frame, blurred;
   ImageU8 out;
   Workspace ws;
+  // frame and blurred start with random pixels too (other seeds): ops that do not fill them read them.
   Frame(int w, int h, Device d, const std::vector<float4>& px)
-      : layer(test::make_f32(w, h, px, d)), frame(w, h, d), blurred(w, h, d), out(w, h, d),
-        ws(filter::blur_requirements(w, h), d) {}
+      : layer(test::make_f32(w, h, px, d)), frame(test::make_f32(w, h, test::random_f32(w, h, 1001), d)),
+        blurred(test::make_f32(w, h, test::random_f32(w, h, 1002), d)), out(w, h, d),
+        ws(filter::blur_requirements(w, h), d) {
+    synchronize(Stream{});  // the uploads ran on the legacy stream; the tests' OwningStream does not wait for it
+  }
 };
 
 /// Ten ops, as a small-image frame would have.
@@ -261,6 +265,7 @@ TEST_CASE("Graph (GPU): fusion ends with the recording, and at Graph::barrier", 
   const auto px = test::random_f32(w, h, 9);
   OwningStream stream;  // first: the images free themselves on it
   ImageF32 a = test::make_f32(w, h, px, gpu), b(w, h, gpu), ref = test::make_f32(w, h, px, gpu);
+  synchronize(Stream{});  // the uploads, before work on the non-blocking stream
   const MemoryStats before = memory_stats(gpu);
 
   // A recording that throws leaves no pass behind: the next eager ops run as they are.
@@ -293,6 +298,7 @@ TEST_CASE("Graph (GPU): fusion ends with the recording, and at Graph::barrier", 
   graph.launch();
   filter::invert(ref, {stream});
   adjust::contrast(ref, 1.5f, {stream});
+  stream.synchronize();  // b was written by the caller's own copy: io::download(b) would not wait for it
   const auto want = io::download(ref);
   CHECK(test::max_abs_diff(io::download(a), want) <= fused_tol);
   CHECK(test::max_abs_diff(io::download(b), want) <= fused_tol);

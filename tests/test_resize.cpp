@@ -363,3 +363,84 @@ TEST_CASE("resize: the two-pass form computes exactly the one-pass sums", "[resi
   CHECK(!resize::detail::two_pass(3840, 2160, 256, 144, d::SampleMode::lanczos, false));   // point sampling
   CHECK(!resize::detail::two_pass(100, 4000, 400, 100, d::SampleMode::lanczos, true));     // the width grows
 }
+
+namespace {
+/// The area filter in double precision, literally: output (x, y) covers the source rectangle
+/// [x sx, (x+1) sx) x [y sy, (y+1) sy); each source pixel weighs its overlap with it (normalised
+/// by the weights' sum), on premultiplied colour.
+std::vector<float4> area_reference(const std::vector<float4>& px, int w, int h, int dw, int dh) {
+  const double sx = double(w) / dw, sy = double(h) / dh;
+  auto overlap = [](double a0, double a1, double b0, double b1) { return std::max(0.0, std::min(a1, b1) - std::max(a0, b0)); };
+  std::vector<float4> out(std::size_t(dw) * std::size_t(dh));
+  for (int y = 0; y < dh; ++y)
+    for (int x = 0; x < dw; ++x) {
+      double acc[4] = {0, 0, 0, 0}, sum = 0;
+      for (int j = 0; j < h; ++j) {
+        const double wy = overlap(y * sy, (y + 1) * sy, j, j + 1.0);
+        if (wy == 0) continue;
+        for (int i = 0; i < w; ++i) {
+          const double wgt = wy * overlap(x * sx, (x + 1) * sx, i, i + 1.0);
+          if (wgt == 0) continue;
+          const float4 p = px[std::size_t(j) * std::size_t(w) + std::size_t(i)];
+          acc[0] += wgt * p.x * p.w;
+          acc[1] += wgt * p.y * p.w;
+          acc[2] += wgt * p.z * p.w;
+          acc[3] += wgt * p.w;
+          sum += wgt;
+        }
+      }
+      const double a = acc[3] / sum;
+      const double k = a > 0 ? 1.0 / (a * sum) : 0.0;
+      out[std::size_t(y) * std::size_t(dw) + std::size_t(x)] = float4{float(acc[0] * k), float(acc[1] * k),
+                                                                      float(acc[2] * k), float(a)};
+    }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("resize::area: the mean of the covered source area (double-precision reference)", "[resize]") {
+  const int w = 37, h = 23;
+  const auto px = test::random_f32(w, h, 77, 0.25f, 1.f);
+  ImageF32 src = test::make_f32(w, h, px, cpu);
+  // Integer factors, fractional ones (partly covered pixels), one axis only, upscaling.
+  const std::pair<int, int> sizes[] = {{37, 23}, {18, 11}, {12, 7}, {5, 3}, {1, 1}, {37, 10}, {14, 23}, {50, 31}, {74, 46}};
+  for (auto [dw, dh] : sizes) {
+    INFO(dw << "x" << dh);
+    ImageF32 out = resize::area(src, {.width = dw, .height = dh});
+    REQUIRE(out.width() == dw);
+    CHECK(test::max_abs_diff(io::download(out), area_reference(px, w, h, dw, dh)) <= 2e-6f);
+  }
+  // 2:1 of a 2x2 checkerboard pattern is its exact mean; the 1-px checkerboard becomes flat grey.
+  std::vector<float4> cb(std::size_t(8) * 8);
+  for (int y = 0; y < 8; ++y)
+    for (int x = 0; x < 8; ++x) cb[std::size_t(y) * 8 + std::size_t(x)] = (x + y) % 2 ? float4{1, 1, 1, 1} : float4{0, 0, 0, 1};
+  const auto grey = io::download(resize::area(test::make_f32(8, 8, cb, cpu), {.width = 4}));
+  for (const float4& p : grey) CHECK(p.x == 0.5f);
+  // Integer factors skip the weight tables (AreaBlocks): the same sums in the same order.
+  for (auto [dw, dh] : {std::pair{18, 11}, std::pair{36, 1}, std::pair{1, 22}, std::pair{12, 2}}) {
+    ImageF32 small = test::make_f32(36, 22, test::random_f32(36, 22, 78, 0.25f, 1.f), cpu);
+    const auto blocks = io::download(resize::area(small, {.width = dw, .height = dh}));
+    detail::cuda::set_resize_area_variant(1);
+    const auto tables = io::download(resize::area(small, {.width = dw, .height = dh}));
+    detail::cuda::set_resize_area_variant(0);
+    CHECK(test::max_abs_diff(blocks, tables) == 0.f);
+  }
+  // antialias has no say: the footprint is the filter.
+  CHECK(test::max_abs_diff(io::download(resize::area(src, {.width = 12, .antialias = false})),
+                           io::download(resize::area(src, {.width = 12}))) == 0.f);
+}
+
+TEST_CASE("resize::area: a transparent border leaves no dark fringe; rotate refuses area", "[resize][errors]") {
+  // A red opaque square on transparent black: premultiplied averaging keeps pure red.
+  std::vector<float4> px(std::size_t(16) * 16, float4{0, 0, 0, 0});
+  for (int y = 4; y < 12; ++y)
+    for (int x = 5; x < 11; ++x) px[std::size_t(y) * 16 + std::size_t(x)] = float4{1, 0, 0, 1};
+  const auto out = io::download(resize::area(test::make_f32(16, 16, px, cpu), {.width = 6, .height = 5}));
+  for (const float4& p : out)
+    if (p.w > 0.f) CHECK(std::fabs(p.x - 1.f) <= 1e-6f);
+  ImageF32 src = test::make_f32(16, 16, px, cpu);
+  REQUIRE_IMAGECUDA_ERROR(transform::rotate(src, {.angle = 30.f, .interpolation = Interpolation::area}),
+                          ErrorCode::invalid_argument, "area is a resize filter");
+  REQUIRE_IMAGECUDA_ERROR(resize::resize(src, static_cast<Interpolation>(5), {.width = 4}),
+                          ErrorCode::invalid_argument, "nearest, bilinear, bicubic, lanczos or area");
+}

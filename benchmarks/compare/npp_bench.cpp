@@ -192,7 +192,10 @@ int main(int argc, char** argv) {
     });
   };
   resize("resize bilinear 0.5x 4K", "resize | bilinear 0.5x 4K antialias=false", w / 2, h / 2, NPPI_INTER_LINEAR);
-  resize("resize super 0.5x 4K", "resize | bilinear 0.5x 4K antialias=true", w / 2, h / 2, NPPI_INTER_SUPER);
+  // SUPER is NPP's area (box) reduction: the counterpart of resize::area (until session 5 it was
+  // paired with the antialiased bilinear, a tent filter twice as wide, for want of an area filter).
+  resize("resize super 0.5x 4K", "resize | area 0.5x 4K", w / 2, h / 2, NPPI_INTER_SUPER);
+  resize("resize super 4K -> 960x540", "resize | area 4K -> 960x540 (4:1 blocks)", w / 4, h / 4, NPPI_INTER_SUPER);
   resize("resize bicubic 2x 4K", "resize | bicubic 2x 4K", 2 * w, 2 * h, NPPI_INTER_CUBIC);
   resize("resize lanczos 2x 4K", "resize | lanczos 2x 4K", 2 * w, 2 * h, NPPI_INTER_LANCZOS);
   resize("resize bilinear 2x 4K", "resize | bilinear 2x 4K", 2 * w, 2 * h, NPPI_INTER_LINEAR);

@@ -17,8 +17,10 @@
 
 namespace imagecuda {
 
-/// The four samplers of resize, rotate and zoom (PyImageCUDA's 'nearest' ... 'lanczos').
-enum class Interpolation { nearest = 0, bilinear = 1, bicubic = 2, lanczos = 3 };
+/// The four samplers of resize, rotate and zoom (PyImageCUDA's 'nearest' ... 'lanczos'), and
+/// area, a box filter for resize only: each output pixel is the source area it covers,
+/// averaged (OpenCV's INTER_AREA; NPP's SUPER when reducing).
+enum class Interpolation { nearest = 0, bilinear = 1, bicubic = 2, lanczos = 3, area = 4 };
 
 namespace resize {
 
@@ -56,10 +58,15 @@ using namespace imagecuda::detail;
 
 inline SampleMode mode_of(Interpolation i) { return static_cast<SampleMode>(static_cast<int>(i)); }
 
-inline void check_interpolation(const char* op, Interpolation i) {
+/// `with_area`: resize's functions accept Interpolation::area; rotate and the transforms do not.
+inline void check_interpolation(const char* op, Interpolation i, bool with_area = true) {
   const int v = static_cast<int>(i);
-  expects(v >= 0 && v <= 3, ErrorCode::invalid_argument,
-          "{}: interpolation must be nearest, bilinear, bicubic or lanczos, got {}", op, v);
+  expects(v >= 0 && v <= 4, ErrorCode::invalid_argument,
+          "{}: interpolation must be nearest, bilinear, bicubic, lanczos or area, got {}", op, v);
+  expects(with_area || i != Interpolation::area, ErrorCode::invalid_argument,
+          "{}: interpolation area is a resize filter (it averages the source area each output pixel covers); "
+          "use bilinear, bicubic or lanczos",
+          op);
 }
 
 inline void check_dimension(const char* op, const char* arg, long long v) {
@@ -89,9 +96,18 @@ inline Size output_size(const char* op, int sw, int sh, std::optional<int> w, st
   return s;
 }
 
-/// True when (sw, sh) -> (dw, dh) is an antialiased reduction (the filter widened by the scale).
+/// True when (sw, sh) -> (dw, dh) is an antialiased reduction (the filter widened by the scale),
+/// or any area resize (area weights at every scale, whatever `antialias` says).
 inline bool filtered(int sw, int sh, int dw, int dh, SampleMode m, bool antialias) {
+  if (m == SampleMode::area) return sw != dw || sh != dh;
   return antialias && m != SampleMode::nearest && (sw > dw || sh > dh);
+}
+/// True when an area resize reduces both axes by integer factors (dw divides sw, dh divides sh):
+/// every output pixel is the mean of one kx x ky block (AreaBlocks: no weight tables, each source
+/// pixel read once; the same sums in the same order as the tables' path).
+inline bool area_blocks(int sw, int sh, int dw, int dh, SampleMode m) {
+  return m == SampleMode::area && sw % dw == 0 && sh % dh == 0 && (sw != dw || sh != dh) &&
+         cuda::resize_area_variant() != 1;
 }
 /// True when resize runs from per-column/per-row weight tables: every bicubic and lanczos
 /// resize (the reference's separable weights computed once per column and row instead of per
@@ -152,6 +168,12 @@ inline void resample(const char* op, ConstImageView<float4> src, ImageView<float
   if (!tabled(sw, sh, dw, dh, m, antialias)) {
     const ResizeSample f{Sampler{pitched(src), m}, scx, scy};
     dispatch(dev, [&] { cuda::resize_sample(out, f, ex.stream.value()); }, [&] { host::resize_sample(out, f); });
+    return;
+  }
+  if (area_blocks(sw, sh, dw, dh, m)) {
+    const int kx = sw / dw, ky = sh / dh;
+    const AreaBlocks f{pitched(src), kx, ky, 1.f / float(kx), 1.f / float(ky)};
+    dispatch(dev, [&] { cuda::resize_area_blocks(out, f, ex.stream.value()); }, [&] { host::resize_area_blocks(out, f); });
     return;
   }
   const TableLayout t(sw, sh, dw, dh, m, antialias);
@@ -228,7 +250,8 @@ inline ImageF32 run_new(const char* op, ConstImageView<float4> src, Interpolatio
   detail::check_dimension("resize::resize_requirements", "dst_w", dst_w);
   detail::check_dimension("resize::resize_requirements", "dst_h", dst_h);
   const auto m = detail::mode_of(interpolation);
-  if (!detail::tabled(src_w, src_h, dst_w, dst_h, m, antialias)) return {};
+  if (!detail::tabled(src_w, src_h, dst_w, dst_h, m, antialias) || detail::area_blocks(src_w, src_h, dst_w, dst_h, m))
+    return {};
   return {detail::TableLayout(src_w, src_h, dst_w, dst_h, m, antialias).total};
 }
 
@@ -270,6 +293,18 @@ inline void lanczos(ConstImageView<float4> src, ImageF32& dst, const ResizeParam
 }
 [[nodiscard]] inline ImageF32 lanczos(ConstImageView<float4> src, const ResizeParams& p, const Exec& ex = {}) {
   return detail::run_new("resize::lanczos", src, Interpolation::lanczos, p, ex);
+}
+/// area: each output pixel is the mean of the source area it covers, partly covered pixels
+/// weighted by the covered fraction (area_weight in detail/sampler.hpp), on premultiplied colour.
+/// Every source pixel counts once (thumbnails, mip levels); sharper than the antialiased tent,
+/// with more moire on fine periodic detail. By an integer factor k it is the mean of each k x k
+/// block. Upscaling gives nearest-neighbour blocks with a one-pixel blend between them.
+/// `antialias` is ignored (the filter is the footprint itself).
+inline void area(ConstImageView<float4> src, ImageF32& dst, const ResizeParams& p, const Exec& ex = {}) {
+  detail::run("resize::area", src, dst, Interpolation::area, p, ex);
+}
+[[nodiscard]] inline ImageF32 area(ConstImageView<float4> src, const ResizeParams& p, const Exec& ex = {}) {
+  return detail::run_new("resize::area", src, Interpolation::area, p, ex);
 }
 
 namespace detail {

@@ -75,7 +75,7 @@ inline int floor_div2(int v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); }
 
 inline RotatePlan rotate_plan(const char* op, int w, int h, const RotateParams& p) {
   check_finite(op, "angle", p.angle);
-  resize::detail::check_interpolation(op, p.interpolation);
+  resize::detail::check_interpolation(op, p.interpolation, false);
   RotatePlan r;
   double n = std::fmod(double(p.angle), 360.0);
   if (n < 0) n += 360.0;
@@ -128,7 +128,7 @@ inline void check_zoom(const char* op, const ZoomParams& p) {
           p.zoom_factor);
   if (p.center_x) check_finite(op, "center_x", *p.center_x);
   if (p.center_y) check_finite(op, "center_y", *p.center_y);
-  resize::detail::check_interpolation(op, p.interpolation);
+  resize::detail::check_interpolation(op, p.interpolation, false);
 }
 }  // namespace detail
 

@@ -1,27 +1,19 @@
 // SPDX-License-Identifier: MIT
 /// @file fill.cu  CUDA launchers of the fill module (the formulas live in detail/fill.hpp).
 #include "imagecuda/detail/fill.hpp"
-#include "imagecuda/detail/fuse.hpp"
 #include "launch.cuh"
 
 namespace imagecuda::detail::cuda {
-namespace {
-// A fill: every pixel of dst, or a stage of the pending fused pass (Graph recordings).
-template <class F>
-void fill(Pitched<float4> dst, const F& f, cudaStream_t s, const char* op) {
-  if (!fusion::take(s, dst, Stage::of(GenerateStage<F>{f}))) generate(dst, f, s, op);
-}
-}  // namespace
-void fill_color(Pitched<float4> dst, FillColor f, cudaStream_t s) { fill(dst, f, s, "fill::color"); }
-void fill_gradient(Pitched<float4> dst, FillGradient f, cudaStream_t s) { fill(dst, f, s, "fill::gradient"); }
+void fill_color(Pitched<float4> dst, FillColor f, cudaStream_t s) { generate_or_fuse(dst, f, s, "fill::color"); }
+void fill_gradient(Pitched<float4> dst, FillGradient f, cudaStream_t s) { generate_or_fuse(dst, f, s, "fill::gradient"); }
 void fill_checkerboard(Pitched<float4> dst, FillCheckerboard f, cudaStream_t s) {
-  fill(dst, f, s, "fill::checkerboard");
+  generate_or_fuse(dst, f, s, "fill::checkerboard");
 }
-void fill_grid(Pitched<float4> dst, FillGrid f, cudaStream_t s) { fill(dst, f, s, "fill::grid"); }
-void fill_stripes(Pitched<float4> dst, FillStripes f, cudaStream_t s) { fill(dst, f, s, "fill::stripes"); }
-void fill_dots(Pitched<float4> dst, FillDots f, cudaStream_t s) { fill(dst, f, s, "fill::dots"); }
-void fill_circle(Pitched<float4> dst, FillCircle f, cudaStream_t s) { fill(dst, f, s, "fill::circle"); }
-void fill_noise(Pitched<float4> dst, FillNoise f, cudaStream_t s) { fill(dst, f, s, "fill::noise"); }
+void fill_grid(Pitched<float4> dst, FillGrid f, cudaStream_t s) { generate_or_fuse(dst, f, s, "fill::grid"); }
+void fill_stripes(Pitched<float4> dst, FillStripes f, cudaStream_t s) { generate_or_fuse(dst, f, s, "fill::stripes"); }
+void fill_dots(Pitched<float4> dst, FillDots f, cudaStream_t s) { generate_or_fuse(dst, f, s, "fill::dots"); }
+void fill_circle(Pitched<float4> dst, FillCircle f, cudaStream_t s) { generate_or_fuse(dst, f, s, "fill::circle"); }
+void fill_noise(Pitched<float4> dst, FillNoise f, cudaStream_t s) { generate_or_fuse(dst, f, s, "fill::noise"); }
 
 namespace {
 // perlin: each thread evaluates a span of 8 consecutive pixels (a lattice cell's corner gradients
@@ -56,5 +48,5 @@ void fill_perlin(Pitched<float4> dst, const FillPerlin& f, cudaStream_t s) {
   perlin_kernel<<<grid, dim3(block_x, block_y), 0, s>>>(dst, f);
   check_launch("fill::perlin");
 }
-void fill_ngon(Pitched<float4> dst, FillNgon f, cudaStream_t s) { fill(dst, f, s, "fill::ngon"); }
+void fill_ngon(Pitched<float4> dst, FillNgon f, cudaStream_t s) { generate_or_fuse(dst, f, s, "fill::ngon"); }
 }  // namespace imagecuda::detail::cuda

@@ -69,34 +69,15 @@ void launch_alone(Pitched<float4> img, const ConvertStage& st, cudaStream_t s) {
   cuda::convert(Pitched<const float4>{img.data, img.pitch, img.width, img.height}, st.dst, s);
 }
 
+// What a stage reads and writes besides its view, and whether it fills or only reads the pixel.
 template <class T>
-MemRange stage_reads(const T& t) {
-  if constexpr (requires { t.reads(); })
-    return t.reads();
-  else
-    return {};
-}
+MemRange stage_reads(const T& t) { if constexpr (requires { t.reads(); }) return t.reads(); else return {}; }
 template <class T>
-MemRange stage_writes(const T& t) {
-  if constexpr (requires { t.writes(); })
-    return t.writes();
-  else
-    return {};
-}
+MemRange stage_writes(const T& t) { if constexpr (requires { t.writes(); }) return t.writes(); else return {}; }
 template <class T>
-constexpr bool stage_generates() {
-  if constexpr (requires { T::generates; })
-    return T::generates;
-  else
-    return false;
-}
+constexpr bool stage_generates() { if constexpr (requires { T::generates; }) return T::generates; else return false; }
 template <class T>
-constexpr bool stage_emits() {
-  if constexpr (requires { T::emits; })
-    return T::emits;
-  else
-    return false;
-}
+constexpr bool stage_emits() { if constexpr (requires { T::emits; }) return T::emits; else return false; }
 
 // -------------------------------------------------------------------------------------------------
 // The recorder: one per recording thread (FuseScope), holding at most one pending pass.

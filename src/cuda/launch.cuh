@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include "imagecuda/detail/cuda_check.hpp"
+#include "imagecuda/detail/fuse.hpp"
 #include "imagecuda/detail/vec.hpp"
 
 namespace imagecuda::detail::cuda {
@@ -56,6 +57,16 @@ template <class P, class F>
 void update(Pitched<P> v, const F& f, cudaStream_t s, const char* op) {
   update_kernel<<<grid_for(v.width, v.height), dim3(block_x, block_y), 0, s>>>(v, f);
   check_launch(op);
+}
+
+/// generate / update of a per-pixel op, which in a fused Graph recording joins the pending pass.
+template <class F>
+void generate_or_fuse(Pitched<float4> dst, const F& f, cudaStream_t s, const char* op) {
+  if (!fusion::take(s, dst, Stage::of(GenerateStage<F>{f}))) generate(dst, f, s, op);
+}
+template <class F>
+void update_or_fuse(Pitched<float4> img, const F& f, cudaStream_t s, const char* op) {
+  if (!fusion::take(s, img, Stage::of(UpdateStage<F>{f}))) update(img, f, s, op);
 }
 
 }  // namespace imagecuda::detail::cuda

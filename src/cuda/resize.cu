@@ -143,7 +143,41 @@ __global__ void __launch_bounds__(256) resize_rows_kernel(Pitched<float4> mid, R
   }
   mid.row(r)[x] = acc;
 }
+/// AreaBlocks, one output pixel per thread (KX, KY > 0: the factors at compile time, loops
+/// unrolled; 0: at run time). The same fmas in the same order as AreaBlocks::operator().
+template <int KX, int KY>
+__global__ void __launch_bounds__(block_x* block_y) area_blocks_kernel(Pitched<float4> dst, AreaBlocks f) {
+  const int x = blockIdx.x * block_x + threadIdx.x;
+  const int y = blockIdx.y * block_y + threadIdx.y;
+  if (x >= dst.width || y >= dst.height) return;
+  const int kx = KX > 0 ? KX : f.kx, ky = KY > 0 ? KY : f.ky;
+  float4 acc = make4(0.f, 0.f, 0.f, 0.f);
+#pragma unroll
+  for (int j = 0; j < ky; ++j) {
+    const float4* r = f.src.row(y * ky + j) + std::size_t(x) * std::size_t(kx);
+    float4 row = make4(0.f, 0.f, 0.f, 0.f);
+#pragma unroll
+    for (int i = 0; i < kx; ++i) fma4(row, premultiply(__ldcs(r + i)), f.wx);
+    fma4(acc, row, f.wy);
+  }
+  __stcs(dst.row(y) + x, unpremultiply(acc));
+}
+
+int g_area_variant = 0;
 }  // namespace
+
+void set_resize_area_variant(int v) { g_area_variant = v; }
+
+int resize_area_variant() { return g_area_variant; }
+
+void resize_area_blocks(Pitched<float4> dst, const AreaBlocks& f, cudaStream_t s) {
+  const dim3 grid = grid_for(dst.width, dst.height), block(block_x, block_y);
+  if (f.kx == 2 && f.ky == 2)
+    area_blocks_kernel<2, 2><<<grid, block, 0, s>>>(dst, f);
+  else
+    area_blocks_kernel<0, 0><<<grid, block, 0, s>>>(dst, f);
+  check_launch("resize");
+}
 
 void resize_sample(Pitched<float4> dst, ResizeSample f, cudaStream_t s) {
   with_fixed_mode(f, f.s.mode, [&](const auto& g) { generate(dst, g, s, "resize"); });

@@ -13,6 +13,7 @@ void resize_axis_tables(int nx, ResizeAxisTable x, int ny, ResizeAxisTable y) {
   for (int o = 0; o < ny; ++o) y(o);
 }
 void resize_filtered(Pitched<float4> dst, ResizeFiltered f) { generate(dst, f); }
+void resize_area_blocks(Pitched<float4> dst, const AreaBlocks& f) { generate(dst, f); }
 void resize_two_pass(Pitched<float4> dst, ResizeFiltered f, Pitched<float4> mid) {
   generate(mid, ResizeRows{f});
   generate(dst, ResizeCols{f, Pitched<const float4>{mid.data, mid.pitch, mid.width, mid.height}});

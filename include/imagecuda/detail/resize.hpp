@@ -91,6 +91,27 @@ struct ResizeFiltered {
   }
 };
 
+/// Area reduction by integer factors: output (x, y) is the mean of the source block
+/// [x kx, x kx + kx) x [y ky, y ky + ky). The weight tables of this case hold exactly 1/kx and 1/ky
+/// (overlaps of 1, normalised by their exact sum; the last tap of each output weighs 0) and first
+/// taps x kx, y ky, so this computes ResizeFiltered's sums in its order, without the tables:
+/// acc = sum over j of (sum over i of premultiply(p) * wx, fma by fma) * wy, then unpremultiply.
+struct AreaBlocks {
+  Pitched<const float4> src;
+  int kx, ky;
+  float wx, wy;  // 1.0f / kx, 1.0f / ky (IEEE division on both backends)
+  IMAGECUDA_HD float4 operator()(int x, int y) const {
+    float4 acc = make4(0.f, 0.f, 0.f, 0.f);
+    for (int j = 0; j < ky; ++j) {
+      const float4* r = src.row(y * ky + j) + std::size_t(x) * std::size_t(kx);
+      float4 row = make4(0.f, 0.f, 0.f, 0.f);
+      for (int i = 0; i < kx; ++i) fma4(row, premultiply(r[i]), wx);
+      fma4(acc, row, wy);
+    }
+    return unpremultiply(acc);
+  }
+};
+
 /// Two-pass form, pass 1: mid(x, r) = row_sum(x, r) for every source row r (mid: dst_w x src_h).
 struct ResizeRows {
   ResizeFiltered f;
@@ -128,12 +149,20 @@ void resize_filtered(Pitched<float4> dst, ResizeFiltered f, float scale_y, cudaS
 /// The two-pass form: ResizeRows into `mid` (a block's row segment of the source staged
 /// premultiplied in shared memory; scale_x = src_w / dst_w sizes it), then ResizeCols into dst.
 void resize_two_pass(Pitched<float4> dst, ResizeFiltered f, Pitched<float4> mid, float scale_x, cudaStream_t stream);
+/// AreaBlocks: one thread per output pixel reads its block straight from the source (each source
+/// pixel once, evict-first loads; streaming stores).
+void resize_area_blocks(Pitched<float4> dst, const AreaBlocks& f, cudaStream_t stream);
+/// Test and benchmark hook: 0 (default) AreaBlocks where it applies; 1 never (the weight tables
+/// and the tiled or two-pass kernels, as for a fractional factor: the same sums).
+void set_resize_area_variant(int v);
+[[nodiscard]] int resize_area_variant();
 }  // namespace cuda
 namespace host {
 void resize_sample(Pitched<float4> dst, ResizeSample f);
 void resize_axis_tables(int nx, ResizeAxisTable x, int ny, ResizeAxisTable y);
 void resize_filtered(Pitched<float4> dst, ResizeFiltered f);
 void resize_two_pass(Pitched<float4> dst, ResizeFiltered f, Pitched<float4> mid);
+void resize_area_blocks(Pitched<float4> dst, const AreaBlocks& f);
 }  // namespace host
 
 }  // namespace imagecuda::detail

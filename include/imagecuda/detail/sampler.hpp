@@ -14,7 +14,8 @@
 namespace imagecuda::detail {
 
 /// The reference's method ids (0 nearest, 1 bilinear, 2 bicubic, 3 lanczos).
-enum class SampleMode : int { nearest = 0, bilinear = 1, bicubic = 2, lanczos = 3 };
+/// area: resize only (always from weight tables, never point-sampled; see area_weight).
+enum class SampleMode : int { nearest = 0, bilinear = 1, bicubic = 2, lanczos = 3, area = 4 };
 
 inline constexpr float sampler_pi = 3.14159265358979323846f;
 
@@ -68,6 +69,19 @@ IMAGECUDA_HD inline float triangle_weight(float t) {
   t = fabsf(t);
   return t < 1.f ? 1.f - t : 0.f;
 }
+
+/// The area (box) filter: the weight of source pixel [i, i + 1) for an output pixel whose
+/// footprint in the source is [c - s/2, c + s/2) (s = source pixels per output pixel, any
+/// s > 0), with d = i + 0.5 - c, is the length of their overlap,
+/// max(0, min(1, s, (1 + s)/2 - |d|)); resize normalises the weights by their sum. Reducing by
+/// an integer factor k this is the mean of each k x k block (OpenCV's INTER_AREA, NPP's SUPER).
+/// fp:: steps (no contraction): the same bits on both backends.
+IMAGECUDA_HD inline float area_weight(float d, float s) {
+  const float o = fminf(fminf(1.f, s), fp::sub(fp::mul(0.5f, fp::add(1.f, s)), fabsf(d)));
+  return o > 0.f ? o : 0.f;
+}
+/// The area filter's support radius in source pixels: (1 + s)/2.
+IMAGECUDA_HD inline float area_support(float s) { return fp::mul(0.5f, fp::add(1.f, s)); }
 
 /// The continuous kernel of a mode and its support radius (antialiased resampling).
 IMAGECUDA_HD inline float filter_support(SampleMode m) {
@@ -229,6 +243,10 @@ struct AxisFilter {
 
   IMAGECUDA_HD static int tap_count(SampleMode m, float scale, bool point) {
     if (point) return m == SampleMode::lanczos ? 6 : (m == SampleMode::bicubic ? 4 : 2);
+    if (m == SampleMode::area) {
+      const int n = int(ceilf(2.f * area_support(scale)));
+      return n > 1 ? n : 1;
+    }
     // [lo, hi) = floor(x) .. floor(x + 2 support f) spans at most ceil(2 support f) taps; when
     // rounding makes one span a tap wider, weights() drops that tap, whose weight is K(support) = 0.
     const float f = scale > 1.f ? scale : 1.f;
@@ -239,7 +257,7 @@ struct AxisFilter {
   /// that the host (which sizes the tables with it) and the device compute the same bounds.
   IMAGECUDA_HD void span(int o, int& lo, int& hi) const {
     const float f = scale > 1.f ? scale : 1.f;
-    const float support = fp::mul(filter_support(mode), f);
+    const float support = mode == SampleMode::area ? area_support(scale) : fp::mul(filter_support(mode), f);
     lo = int(floorf(fmaf(float(o) + 0.5f, scale, 0.5f - support)));
     if (lo < 0) lo = 0;
     hi = int(floorf(fmaf(float(o) + 0.5f, scale, 0.5f + support)));
@@ -283,7 +301,8 @@ struct AxisFilter {
     const float inv = 1.f / f;
     for (int k = 0; k < taps; ++k) {
       const int i = lo + k;
-      const float v = i < hi ? filter_weight(mode, fp::mul(float(i) + 0.5f - c, inv)) : 0.f;
+      const float d = float(i) + 0.5f - c;
+      const float v = i >= hi ? 0.f : (mode == SampleMode::area ? area_weight(d, scale) : filter_weight(mode, fp::mul(d, inv)));
       w[k * stride] = v;
       sum += v;
     }
