@@ -38,14 +38,20 @@ void ten_ops(Frame& f, float t, const Exec& ex) {
   effect::rounded_corners(f.blurred, 12.f, ex);
   io::convert(f.blurred, f.out, ex);
 }
+/// A stream and three frames of the same pixels: for a graph (g), for eager GPU ops (e), on the CPU (c).
+struct Frames {
+  OwningStream stream;  // first: the images free themselves on it
+  Frame g, e, c;
+  Frames(int w, int h, const std::vector<float4>& px)
+      : g(w, h, Device::cuda(0), px), e(w, h, Device::cuda(0), px), c(w, h, Device::cpu(), px) {}
+};
 }  // namespace
 
 TEST_CASE("Graph (GPU): replay equals the CPU backend and eager launches", "[gpu][graph]") {
   REQUIRE(test::has_gpu());
-  const int w = 301, h = 173;
-  const auto px = test::random_f32(w, h, 42);
-  OwningStream stream;  // first: the images free themselves on it
-  Frame g(w, h, Device::cuda(0), px), c(w, h, Device::cpu(), px), e(w, h, Device::cuda(0), px);
+  Frames frames(301, 173, test::random_f32(301, 173, 42));
+  OwningStream& stream = frames.stream;
+  Frame &g = frames.g, &e = frames.e, &c = frames.c;
   const Exec gex{stream, &g.ws};
   Graph graph = Graph::capture(Device::cuda(0), gex, [&](const Exec& ex) { ten_ops(g, 1.f, ex); });
   CHECK(graph.node_count() >= 10);
@@ -162,10 +168,9 @@ void check_fused_equals_eager(Frame& g, Frame& e, Frame& c, OwningStream& stream
 
 TEST_CASE("Graph (GPU): fused per-pixel passes equal the ops one by one", "[gpu][graph][fuse]") {
   REQUIRE(test::has_gpu());
-  const int w = 301, h = 173;
-  const auto px = test::random_f32(w, h, 4242);
-  OwningStream stream;  // first: the images free themselves on it
-  Frame g(w, h, Device::cuda(0), px), e(w, h, Device::cuda(0), px), c(w, h, Device::cpu(), px);
+  Frames frames(301, 173, test::random_f32(301, 173, 4242));
+  OwningStream& stream = frames.stream;
+  Frame &g = frames.g, &e = frames.e, &c = frames.c;
 
   SECTION("the ten-op frame: two passes around the blur") {
     // gradient..saturation (5 ops) and sepia..convert (4 ops) fuse; the blur's nodes stay.
