@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /// Graph on the CPU backend: launch() runs the recording again and gives what eager ops give;
-/// the no-allocation rule, update(), empty graphs and bad arguments.
+/// the no-allocation rule, update(), per-pixel fusion, empty graphs and bad arguments.
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
+#include "graph_frames.hpp"
 #include "helpers.hpp"
 
 using namespace imagecuda;
@@ -48,20 +50,45 @@ TEST_CASE("Graph (CPU): launch runs the recording and equals eager ops bit for b
   CHECK(same_bits(io::download(frame2), io::download(frame)));
 }
 
-TEST_CASE("Graph (CPU): per-pixel fusion is a CUDA option; the CPU runs the recording as it is", "[graph]") {
-  const int w = 33, h = 29;
-  ImageF32 layer = test::make_f32(w, h, test::random_f32(w, h, 12), cpu);
-  ImageF32 frame(w, h, cpu), blurred(w, h, cpu), frame2(w, h, cpu), blurred2(w, h, cpu);
-  Workspace ws(filter::blur_requirements(w, h), cpu);
-  const Exec ex{Stream{}, &ws};
-  frame_ops(frame, layer, blurred, 0.2f, ex);
-  Graph g = Graph::capture(
-      cpu, ex, [&](const Exec& e) { frame_ops(frame2, layer, blurred2, 0.2f, e); }, {.fuse_per_pixel = true});
-  CHECK(g.options().fuse_per_pixel);
-  g.launch();
-  CHECK(g.fused_ops() == 0);
-  CHECK(same_bits(io::download(blurred), io::download(blurred2)));
-  Graph::barrier();  // outside a CUDA recording: nothing to end
+TEST_CASE("Graph (CPU): fused per-pixel passes equal the ops one by one, bit for bit", "[graph][fuse]") {
+  // The CPU backend records on each launch: the same runs become the same passes (fused_ops counts
+  // them), each applying the ops' own functors; no FMA contraction on the host, so bit-identical.
+  using graph_test::Frame;
+  const auto px = test::random_f32(301, 173, 4243);
+  auto check = [&](auto ops, std::size_t fused_ops) {
+    Frame g(301, 173, cpu, px), e(301, 173, cpu, px);
+    Graph graph = Graph::capture(cpu, {Stream{}, &g.ws}, [&](const Exec& ex) { ops(g, ex); }, {.fuse_per_pixel = true});
+    CHECK(graph.options().fuse_per_pixel);
+    CHECK(graph.fused_ops() == 0);  // nothing ran yet
+    graph.launch();
+    graph.launch();
+    CHECK(graph.fused_ops() == fused_ops);
+    ops(e, {Stream{}, &e.ws});
+    ops(e, {Stream{}, &e.ws});
+    CHECK(same_bits(io::download(g.frame), io::download(e.frame)));
+    CHECK(same_bits(io::download(g.blurred), io::download(e.blurred)));
+    CHECK(test::max_abs_diff(io::download(g.out), io::download(e.out)) == 0);
+  };
+  SECTION("the ten-op frame") { check([](Frame& f, const Exec& ex) { graph_test::ten_ops(f, 1.f, ex); }, graph_test::ten_ops_fused); }
+  SECTION("every stage kind") { check(graph_test::every_stage_ops, graph_test::every_stage_fused); }
+  SECTION("each fill") { check(graph_test::fill_ops, graph_test::fill_fused); }
+  SECTION("hazards") { check(graph_test::hazard_ops, graph_test::hazard_fused); }
+  SECTION("a pass left pending by a throwing recording is dropped") {
+    Frame g(301, 173, cpu, px), e(301, 173, cpu, px);
+    Graph graph = Graph::capture(
+        cpu, {Stream{}, &g.ws},
+        [&](const Exec& ex) {
+          filter::invert(g.frame, ex);
+          throw std::runtime_error("user");
+        },
+        {.fuse_per_pixel = true});
+    CHECK_THROWS_AS(graph.launch(), std::runtime_error);
+    CHECK(same_bits(io::download(g.frame), io::download(e.frame)));  // the invert never ran
+    filter::sepia(g.frame, {}, {});  // eager again: no recorder left behind
+    filter::sepia(e.frame, {}, {});
+    CHECK(same_bits(io::download(g.frame), io::download(e.frame)));
+  }
+  Graph::barrier();  // outside a recording: nothing to end
 }
 
 TEST_CASE("Graph (CPU): update replaces the recording", "[graph]") {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// @file fuse_scope.hpp  (private) Per-pixel fusion for the length of one Graph recording: while a
-/// FuseScope lives, per-pixel ops on `stream` issued by this thread join fused passes
-/// (detail/fuse.hpp); finish() launches the last pending pass into the capture.
+/// FuseScope lives, per-pixel ops on `stream` (host: the CPU backend's ops) issued by this thread
+/// join fused passes (detail/fuse.hpp); finish() launches the last pending pass (into the capture).
 #pragma once
 
 #include <driver_types.h>
@@ -12,7 +12,7 @@ namespace imagecuda::detail {
 
 class FuseScope {
  public:
-  explicit FuseScope(cudaStream_t stream);
+  explicit FuseScope(cudaStream_t stream, bool host = false);
   /// Drops a pass still pending (the recording threw) and restores the enclosing scope, if any.
   ~FuseScope();
   FuseScope(const FuseScope&) = delete;

@@ -126,7 +126,14 @@ void Graph::launch(Stream stream) const {
       bool previous = std::exchange(detail::g_running_cpu_graph, true);
       ~Flag() { detail::g_running_cpu_graph = previous; }
     } flag;
-    cpu_(ex_);
+    if (options_.fuse_per_pixel) {
+      detail::FuseScope fuse(nullptr, true);  // the CPU backend's ops join fused passes too
+      cpu_(ex_);
+      fuse.finish();
+      fused_ops_ = fuse.ops_fused();
+    } else {
+      cpu_(ex_);
+    }
     return;
   }
   detail::DeviceGuard guard(device_);

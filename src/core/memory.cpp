@@ -112,6 +112,11 @@ void deallocate(Device device, void* p, std::size_t bytes, Stream stream) noexce
   if (p == nullptr) return;
   Counters& c = g_counters[device.is_cpu() ? 0 : std::size_t(device.ordinal() + 1)];
   if (device.is_cpu()) {
+    try {
+      fusion::barrier();  // a fused pass pending in a (CPU) Graph recording may still use this memory
+    } catch (const std::exception& x) {
+      std::fprintf(stderr, "imagecuda: %s\n", x.what());
+    }
     std::free(p);
   } else {
     int current = -1;

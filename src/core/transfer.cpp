@@ -19,6 +19,7 @@ void refuse_in_graph(Device device, Stream stream, const char* op) {
 }
 
 void host_copy(void* dst, std::size_t dp, const void* src, std::size_t sp, std::size_t row_bytes, int rows) {
+  fusion::barrier();  // a fused pass pending in a (CPU) Graph recording goes first
   if (dp == sp && dp == row_bytes) {
     std::memmove(dst, src, row_bytes * std::size_t(rows));
     return;

@@ -37,38 +37,6 @@ __global__ void __launch_bounds__(cuda::block_x* cuda::block_y) fused_kernel(con
   }
 }
 
-// A pass of one stage runs that op's own kernel (rounded_corners visits only the corners, and
-// io::convert alone writes nothing back).
-constexpr const char* fused_op = "Graph (fused per-pixel pass)";
-void launch_alone(Pitched<float4> img, const AdjustStage& st, cudaStream_t s) {
-  AdjustChain c{};
-  c.count = 1;
-  c.steps[0] = st.s;
-  cuda::adjust_chain(img, c, s, fused_op);
-}
-template <class F>
-void launch_alone(Pitched<float4> img, const UpdateStage<F>& st, cudaStream_t s) {
-  cuda::update(img, st.f, s, fused_op);
-}
-template <class F>
-void launch_alone(Pitched<float4> img, const GenerateStage<F>& st, cudaStream_t s) {
-  cuda::generate(img, st.f, s, fused_op);
-}
-void launch_alone(Pitched<float4> img, const CompositeStage& st, cudaStream_t s) {
-  cuda::blend_composite(img, st.overlay, st.mode, st.opacity, s);
-}
-void launch_alone(Pitched<float4> img, const MaskStage& st, cudaStream_t s) {
-  cuda::blend_mask(img, st.mask, st.f, s);
-}
-void launch_alone(Pitched<float4>, const EffectStage<Vignette>& st, cudaStream_t s) { cuda::vignette(st.f, s); }
-void launch_alone(Pitched<float4>, const EffectStage<RoundedCorners>& st, cudaStream_t s) {
-  cuda::rounded_corners(st.f, s);
-}
-void launch_alone(Pitched<float4>, const EffectStage<ChromaKey>& st, cudaStream_t s) { cuda::chroma_key(st.f, s); }
-void launch_alone(Pitched<float4> img, const ConvertStage& st, cudaStream_t s) {
-  cuda::convert(Pitched<const float4>{img.data, img.pitch, img.width, img.height}, st.dst, s);
-}
-
 // What a stage reads and writes besides its view, and whether it fills or only reads the pixel.
 template <class T>
 MemRange stage_reads(const T& t) { if constexpr (requires { t.reads(); }) return t.reads(); else return {}; }
@@ -84,6 +52,7 @@ constexpr bool stage_emits() { if constexpr (requires { T::emits; }) return T::e
 // -------------------------------------------------------------------------------------------------
 struct Recorder {
   cudaStream_t stream = nullptr;
+  bool host = false;  // a CPU recording: passes run on the CPU backend
   bool pending = false;
   bool suspended = false;  // launching a one-stage pass through the op's own launcher
   FusedPass pass{};
@@ -110,11 +79,11 @@ struct Recorder {
         bool& s;
         ~Resume() { s = false; }
       } resume{suspended};
-      visit_stage(p.stages[0], [&](const auto& st) { launch_alone(p.img, st, stream); });
+      host ? host::launch_alone(p) : cuda::launch_alone(p, stream);
       return;
     }
     ops_fused += std::size_t(p.count);
-    cuda::launch_fused(p, stream);
+    host ? host::launch_fused(p) : cuda::launch_fused(p, stream);
   }
 
   void start(Pitched<float4> img) {
@@ -160,6 +129,45 @@ thread_local Recorder* g_recorder = nullptr;
 }  // namespace
 
 namespace cuda {
+namespace {
+// A pass of one stage runs that op's own kernel (rounded_corners visits only the corners, and
+// io::convert alone writes nothing back).
+constexpr const char* fused_op = "Graph (fused per-pixel pass)";
+void alone(Pitched<float4> img, const AdjustStage& st, cudaStream_t s) {
+  AdjustChain c{};
+  c.count = 1;
+  c.steps[0] = st.s;
+  adjust_chain(img, c, s, fused_op);
+}
+template <class F>
+void alone(Pitched<float4> img, const UpdateStage<F>& st, cudaStream_t s) {
+  update(img, st.f, s, fused_op);
+}
+template <class F>
+void alone(Pitched<float4> img, const GenerateStage<F>& st, cudaStream_t s) {
+  generate(img, st.f, s, fused_op);
+}
+void alone(Pitched<float4> img, const CompositeStage& st, cudaStream_t s) {
+  blend_composite(img, st.overlay, st.mode, st.opacity, s);
+}
+void alone(Pitched<float4> img, const MaskStage& st, cudaStream_t s) {
+  blend_mask(img, st.mask, st.f, s);
+}
+void alone(Pitched<float4>, const EffectStage<Vignette>& st, cudaStream_t s) { vignette(st.f, s); }
+void alone(Pitched<float4>, const EffectStage<RoundedCorners>& st, cudaStream_t s) {
+  rounded_corners(st.f, s);
+}
+void alone(Pitched<float4>, const EffectStage<ChromaKey>& st, cudaStream_t s) { chroma_key(st.f, s); }
+void alone(Pitched<float4> img, const ConvertStage& st, cudaStream_t s) {
+  convert(Pitched<const float4>{img.data, img.pitch, img.width, img.height}, st.dst, s);
+}
+
+}  // namespace
+
+void launch_alone(const FusedPass& p, cudaStream_t s) {
+  visit_stage(p.stages[0], [&](const auto& st) { alone(p.img, st, s); });
+}
+
 void launch_fused(const FusedPass& pass, cudaStream_t s) {
   if (pass.img.width <= 0 || pass.img.height <= 0 || pass.count <= 0) return;
   const dim3 grid((pass.img.width + 2 * block_x - 1) / (2 * block_x), (pass.img.height + block_y - 1) / block_y);
@@ -174,10 +182,10 @@ void barrier() {
   if (r != nullptr && r->pending && !r->suspended) r->flush();
 }
 
-bool take(cudaStream_t stream, Pitched<float4> img, const Stage& stage) {
-  Recorder* r = g_recorder;
+namespace {
+bool take_on(Recorder* r, bool host, cudaStream_t stream, Pitched<float4> img, const Stage& stage) {
   if (r == nullptr || r->suspended) return false;
-  if (stream != r->stream || img.width <= 0 || img.height <= 0) {
+  if (host != r->host || stream != r->stream || img.width <= 0 || img.height <= 0) {
     r->flush();
     return false;
   }
@@ -185,11 +193,18 @@ bool take(cudaStream_t stream, Pitched<float4> img, const Stage& stage) {
   visit_stage(stage, [&](const auto& st) { taken = r->take(img, stage, st); });
   return taken;
 }
+}  // namespace
+
+bool take(cudaStream_t stream, Pitched<float4> img, const Stage& stage) {
+  return take_on(g_recorder, false, stream, img, stage);
+}
+bool take(Pitched<float4> img, const Stage& stage) { return take_on(g_recorder, true, nullptr, img, stage); }
 }  // namespace fusion
 
-FuseScope::FuseScope(cudaStream_t stream) : recorder_(new Recorder) {
+FuseScope::FuseScope(cudaStream_t stream, bool host) : recorder_(new Recorder) {
   auto* r = static_cast<Recorder*>(recorder_);
   r->stream = stream;
+  r->host = host;
   r->previous = std::exchange(g_recorder, r);
 }
 FuseScope::~FuseScope() {

@@ -143,24 +143,13 @@ __global__ void __launch_bounds__(256) resize_rows_kernel(Pitched<float4> mid, R
   }
   mid.row(r)[x] = acc;
 }
-/// AreaBlocks, one output pixel per thread (KX, KY > 0: the factors at compile time, loops
-/// unrolled; 0: at run time). The same fmas in the same order as AreaBlocks::operator().
+/// AreaBlocks, one output pixel per thread (KX, KY > 0: the factors at compile time; 0: at run
+/// time), the functor's own sums; streaming stores (the output is not read again).
 template <int KX, int KY>
 __global__ void __launch_bounds__(block_x* block_y) area_blocks_kernel(Pitched<float4> dst, AreaBlocks f) {
   const int x = blockIdx.x * block_x + threadIdx.x;
   const int y = blockIdx.y * block_y + threadIdx.y;
-  if (x >= dst.width || y >= dst.height) return;
-  const int kx = KX > 0 ? KX : f.kx, ky = KY > 0 ? KY : f.ky;
-  float4 acc = make4(0.f, 0.f, 0.f, 0.f);
-#pragma unroll
-  for (int j = 0; j < ky; ++j) {
-    const float4* r = f.src.row(y * ky + j) + std::size_t(x) * std::size_t(kx);
-    float4 row = make4(0.f, 0.f, 0.f, 0.f);
-#pragma unroll
-    for (int i = 0; i < kx; ++i) fma4(row, premultiply(__ldcs(r + i)), f.wx);
-    fma4(acc, row, f.wy);
-  }
-  __stcs(dst.row(y) + x, unpremultiply(acc));
+  if (x < dst.width && y < dst.height) __stcs(dst.row(y) + x, f.template at<KX, KY>(x, y));
 }
 
 int g_area_variant = 0;

@@ -22,8 +22,11 @@ void composite_rows(Pitched<float4> base, Pitched<const float4> overlay, const F
 }  // namespace
 
 void blend_composite(Pitched<float4> base, Pitched<const float4> overlay, blend::Mode mode, float opacity) {
+  if (fusion::take(base, Stage::of(CompositeStage{overlay, mode, opacity}))) return;
   visit_mode(mode, [&](auto m) { composite_rows(base, overlay, BlendOp<decltype(m)::value>{opacity}); });
 }
 
-void blend_mask(Pitched<float4> base, Pitched<const float4> mask, MaskOp f) { composite_rows(base, mask, f); }
+void blend_mask(Pitched<float4> base, Pitched<const float4> mask, MaskOp f) {
+  if (!fusion::take(base, Stage::of(MaskStage{mask, f}))) composite_rows(base, mask, f);
+}
 }  // namespace imagecuda::detail::host

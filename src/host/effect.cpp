@@ -34,9 +34,14 @@ void edt_prepare(const Seed& seed, const EdtBuffers& b) {
 
 }  // namespace
 
-void rounded_corners(const RoundedCorners& f) { visit(f, f.extent_x(), f.extent_y()); }
-void vignette(const Vignette& f) { visit(f, f.extent_x(), f.extent_y()); }
-void chroma_key(const ChromaKey& f) { visit(f, f.extent_x(), f.extent_y()); }
+// The per-pixel effects: their own visit, or a stage of the pending fused pass (Graph recordings).
+template <class F>
+void per_pixel_effect(const F& f) {
+  if (!fusion::take(f.img, Stage::of(EffectStage<F>{f}))) visit(f, f.extent_x(), f.extent_y());
+}
+void rounded_corners(const RoundedCorners& f) { per_pixel_effect(f); }
+void vignette(const Vignette& f) { per_pixel_effect(f); }
+void chroma_key(const ChromaKey& f) { per_pixel_effect(f); }
 
 void stroke(const StrokeSeed& seed, const EdtBuffers& b, const StrokeComposite& c, Pitched<float4> dst) {
   edt_prepare(seed, b);

@@ -7,14 +7,14 @@
 #include "parallel.hpp"
 
 namespace imagecuda::detail::host {
-void fill_color(Pitched<float4> dst, FillColor f) { generate(dst, f); }
-void fill_gradient(Pitched<float4> dst, FillGradient f) { generate(dst, f); }
-void fill_checkerboard(Pitched<float4> dst, FillCheckerboard f) { generate(dst, f); }
-void fill_grid(Pitched<float4> dst, FillGrid f) { generate(dst, f); }
-void fill_stripes(Pitched<float4> dst, FillStripes f) { generate(dst, f); }
-void fill_dots(Pitched<float4> dst, FillDots f) { generate(dst, f); }
-void fill_circle(Pitched<float4> dst, FillCircle f) { generate(dst, f); }
-void fill_noise(Pitched<float4> dst, FillNoise f) { generate(dst, f); }
+void fill_color(Pitched<float4> dst, FillColor f) { generate_or_fuse(dst, f); }
+void fill_gradient(Pitched<float4> dst, FillGradient f) { generate_or_fuse(dst, f); }
+void fill_checkerboard(Pitched<float4> dst, FillCheckerboard f) { generate_or_fuse(dst, f); }
+void fill_grid(Pitched<float4> dst, FillGrid f) { generate_or_fuse(dst, f); }
+void fill_stripes(Pitched<float4> dst, FillStripes f) { generate_or_fuse(dst, f); }
+void fill_dots(Pitched<float4> dst, FillDots f) { generate_or_fuse(dst, f); }
+void fill_circle(Pitched<float4> dst, FillCircle f) { generate_or_fuse(dst, f); }
+void fill_noise(Pitched<float4> dst, FillNoise f) { generate_or_fuse(dst, f); }
 void fill_perlin(Pitched<float4> dst, const FillPerlin& f) {
   // The same spans of 8 as the CUDA backend (FillPerlin::span equals operator() bit for bit).
   constexpr int span = 8;
@@ -25,5 +25,5 @@ void fill_perlin(Pitched<float4> dst, const FillPerlin& f) {
     }
   });
 }
-void fill_ngon(Pitched<float4> dst, FillNgon f) { generate(dst, f); }
+void fill_ngon(Pitched<float4> dst, FillNgon f) { generate_or_fuse(dst, f); }
 }  // namespace imagecuda::detail::host

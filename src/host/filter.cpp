@@ -6,8 +6,8 @@
 
 namespace imagecuda::detail::host {
 // Point filters: in-place updates.
-void filter_sepia(Pitched<float4> img, FilterSepia f) { update(img, f); }
-void filter_invert(Pitched<float4> img, FilterInvert f) { update(img, f); }
-void filter_threshold(Pitched<float4> img, FilterThreshold f) { update(img, f); }
-void filter_solarize(Pitched<float4> img, FilterSolarize f) { update(img, f); }
+void filter_sepia(Pitched<float4> img, FilterSepia f) { update_or_fuse(img, f); }
+void filter_invert(Pitched<float4> img, FilterInvert f) { update_or_fuse(img, f); }
+void filter_threshold(Pitched<float4> img, FilterThreshold f) { update_or_fuse(img, f); }
+void filter_solarize(Pitched<float4> img, FilterSolarize f) { update_or_fuse(img, f); }
 }  // namespace imagecuda::detail::host

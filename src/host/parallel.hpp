@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 
+#include "imagecuda/detail/fuse.hpp"
 #include "imagecuda/detail/vec.hpp"
 
 namespace imagecuda::detail::host {
@@ -46,6 +47,16 @@ void update(Pitched<P> v, const F& f) {
       for (int x = 0; x < v.width; ++x) row[x] = f(row[x], x, y);
     }
   });
+}
+
+/// generate / update of a per-pixel op, which in a fused Graph recording joins the pending pass.
+template <class F>
+void generate_or_fuse(Pitched<float4> dst, const F& f) {
+  if (!fusion::take(dst, Stage::of(GenerateStage<F>{f}))) generate(dst, f);
+}
+template <class F>
+void update_or_fuse(Pitched<float4> img, const F& f) {
+  if (!fusion::take(img, Stage::of(UpdateStage<F>{f}))) update(img, f);
 }
 
 }  // namespace imagecuda::detail::host

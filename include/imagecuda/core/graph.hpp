@@ -48,14 +48,15 @@ namespace imagecuda {
 
 /// How a Graph records (Graph::capture's last argument).
 struct GraphOptions {
-  /// Per-pixel fusion (CUDA): a run of per-pixel ops on the same view -- fill (all but perlin),
+  /// Per-pixel fusion: a run of per-pixel ops on the same view -- fill (all but perlin),
   /// adjust, sepia / invert / threshold / solarize, blend modes and blend::mask, vignette,
   /// rounded_corners, chroma_key, and io::convert to 8 bit -- is recorded as one kernel that reads
   /// and writes each pixel once and applies the ops' own formulas in order. Any other op ends the
   /// run. The pixels are those of the ops one by one (docs/graph.md states the tolerance).
   /// Off by default because of one rule: a recording with fusion may issue device work only
   /// through imagecuda; before a kernel, copy or event of your own on the stream, call
-  /// Graph::barrier(). The CPU backend ignores the option (it runs the function as it is).
+  /// Graph::barrier(). The CPU backend fuses the same runs on each launch (one pass over the
+  /// pixels per run there too), so CI checks the same recordings without a GPU.
   bool fuse_per_pixel = false;
 };
 
@@ -121,7 +122,8 @@ class Graph {
   [[nodiscard]] std::size_t node_count() const noexcept { return nodes_; }
   /// Whether the last update() patched the executable graph in place.
   [[nodiscard]] bool updated_in_place() const noexcept { return updated_in_place_; }
-  /// Ops recorded into fused per-pixel passes of two or more ops (0 without fusion, and on the CPU).
+  /// Ops recorded into fused per-pixel passes of two or more ops (0 without fusion). CPU: in the
+  /// last launch (the CPU backend records on each launch).
   [[nodiscard]] std::size_t fused_ops() const noexcept { return fused_ops_; }
   [[nodiscard]] const GraphOptions& options() const noexcept { return options_; }
 
@@ -149,7 +151,7 @@ class Graph {
   Exec ex_{};  // the Exec recorded with (the stream launch() uses)
   std::size_t nodes_ = 0;
   bool updated_in_place_ = false;
-  std::size_t fused_ops_ = 0;
+  mutable std::size_t fused_ops_ = 0;  // CPU: counted by launch()
   GraphOptions options_{};
 };
 

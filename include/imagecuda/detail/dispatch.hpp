@@ -47,6 +47,7 @@ void dispatch(Device device, FCuda&& on_cuda, FHost&& on_host) {
     fusion::barrier();
     std::forward<FCuda>(on_cuda)();
   } else {
+    fusion::barrier();
     std::forward<FHost>(on_host)();
   }
 }

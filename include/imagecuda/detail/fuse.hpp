@@ -8,8 +8,8 @@
 /// write in all. Each op stays exactly the functor its own kernel runs (`Stage` holds a copy of
 /// it); the pass applies them in order to the pixel held in registers.
 ///
-/// The thread-local recorder (fuse.cu) keeps one pending pass per recording thread: a per-pixel
-/// launcher calls `fusion::take`, which appends its stage when the view is the pass's view (and
+/// The thread-local recorder (fuse.cu) keeps one pending pass per recording thread (CUDA: the
+/// capture in Graph::capture; CPU: each Graph::launch): a per-pixel launcher calls `fusion::take`, which appends its stage when the view is the pass's view (and
 /// no hazard forbids it: an overlay that the pass writes, an output the pass reads), and
 /// otherwise ends the pass and starts another. Every other op ends the pass first
 /// (`fusion::barrier`, called by `dispatch` and by the copy, transfer and free paths), so all
@@ -175,14 +175,28 @@ namespace fusion {
 /// Ends the pending fused pass of this thread's recording, if any: launches it on the recording
 /// stream. Called before every op that is not per-pixel. No-op outside a fused recording.
 void barrier();
-/// In a fused recording on `stream`: records `stage` on `img` (ending the pending pass first
+/// In a fused CUDA recording on `stream`: records `stage` on `img` (ending the pending pass first
 /// when it cannot join it) and returns true; the caller launches nothing. Otherwise false.
 bool take(cudaStream_t stream, Pitched<float4> img, const Stage& stage);
+/// The same for the CPU backend's launchers, in a fused CPU recording (Graph::launch).
+bool take(Pitched<float4> img, const Stage& stage);
 }  // namespace fusion
 
+/// The body of a pass at one pixel: every stage in order (both backends' pass loops).
+IMAGECUDA_HD inline float4 run_stages(const FusedPass& pass, float4 p, int x, int y) {
+  for (int i = 0; i < pass.count; ++i) visit_stage(pass.stages[i], [&](const auto& st) { p = st(p, x, y); });
+  return p;
+}
+
 namespace cuda {
-/// Launches a fused pass (one stage: that op's own launcher).
+/// Launches a fused pass of two or more stages.
 void launch_fused(const FusedPass& pass, cudaStream_t stream);
+/// Launches a pass of one stage with that op's own launcher.
+void launch_alone(const FusedPass& pass, cudaStream_t stream);
 }  // namespace cuda
+namespace host {
+void launch_fused(const FusedPass& pass);
+void launch_alone(const FusedPass& pass);
+}  // namespace host
 
 }  // namespace imagecuda::detail

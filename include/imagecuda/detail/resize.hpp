@@ -100,16 +100,29 @@ struct AreaBlocks {
   Pitched<const float4> src;
   int kx, ky;
   float wx, wy;  // 1.0f / kx, 1.0f / ky (IEEE division on both backends)
-  IMAGECUDA_HD float4 operator()(int x, int y) const {
+  /// KX, KY > 0: the factors as compile-time constants (the CUDA kernel's 2x2 case, loops
+  /// unrolled); 0: kx, ky. The GPU reads the source with evict-first loads (read once).
+  template <int KX, int KY>
+  IMAGECUDA_HD float4 at(int x, int y) const {
+    const int nx = KX > 0 ? KX : kx, ny = KY > 0 ? KY : ky;
     float4 acc = make4(0.f, 0.f, 0.f, 0.f);
-    for (int j = 0; j < ky; ++j) {
-      const float4* r = src.row(y * ky + j) + std::size_t(x) * std::size_t(kx);
+    IMAGECUDA_UNROLL
+    for (int j = 0; j < ny; ++j) {
+      const float4* r = src.row(y * ny + j) + std::size_t(x) * std::size_t(nx);
       float4 row = make4(0.f, 0.f, 0.f, 0.f);
-      for (int i = 0; i < kx; ++i) fma4(row, premultiply(r[i]), wx);
+      IMAGECUDA_UNROLL
+      for (int i = 0; i < nx; ++i) {
+#if defined(__CUDA_ARCH__)
+        fma4(row, premultiply(__ldcs(r + i)), wx);
+#else
+        fma4(row, premultiply(r[i]), wx);
+#endif
+      }
       fma4(acc, row, wy);
     }
     return unpremultiply(acc);
   }
+  IMAGECUDA_HD float4 operator()(int x, int y) const { return at<0, 0>(x, y); }
 };
 
 /// Two-pass form, pass 1: mid(x, r) = row_sum(x, r) for every source row r (mid: dst_w x src_h).
