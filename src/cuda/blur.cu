@@ -37,6 +37,19 @@ constexpr int fused_height(int rc) { return rc == 0 ? 64 : (rc <= 4 ? 32 : (rc <
 /// reading pixels 4k + j (k = 0..7) touch 8 different 16-byte bank groups.
 __host__ __device__ constexpr int skewed(int c) { return c + (c >> 3); }
 
+/// One tap of the register window every blur kernel slides: input v at offset j of a window of N
+/// adjacent outputs adds weights[|j - R - o|] * v to output o wherever |j - R - o| <= R (the
+/// taps reach each output in increasing j, so every kernel sums in the same order).
+template <int N>
+__device__ __forceinline__ void window_tap(float4 (&acc)[N], float4 v, int j, int R, const BlurPlan& plan) {
+#pragma unroll
+  for (int o = 0; o < N; ++o) {
+    const int d = j - R - o;
+    const int ad = d < 0 ? -d : d;
+    if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
+  }
+}
+
 /// The fused kernel's shapes (see set_blur_fused_variant): tile height, threads, blocks per SM
 /// the register budget is set for (launch bounds), and whether the loads are pipelined.
 struct FusedShape {
@@ -86,12 +99,7 @@ __global__ void __launch_bounds__(NT, MINB)
 #pragma unroll(RC > 0 ? 2 * RC + 4 : 1)
       for (int j = 0; j < 2 * R + 4; ++j) {
         const float4 v = line[skewed(xo + j)];
-#pragma unroll
-        for (int o = 0; o < 4; ++o) {
-          const int d = j - R - o;
-          const int ad = d < 0 ? -d : d;
-          if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
-        }
+        window_tap(acc, v, j, R, plan);
       }
 #pragma unroll
       for (int o = 0; o < 4; ++o) hbuf[(r0 + lr) * fused_w + xo + o] = acc[o];
@@ -153,12 +161,7 @@ __global__ void __launch_bounds__(NT, MINB)
 #pragma unroll(RC > 0 ? 2 * RC + per : 1)
   for (int j = 0; j < 2 * R + per; ++j) {
     const float4 v = hbuf[(yo + j) * fused_w + col];
-#pragma unroll
-    for (int o = 0; o < per; ++o) {
-      const int d = j - R - o;
-      const int ad = d < 0 ? -d : d;
-      if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
-    }
+    window_tap(acc, v, j, R, plan);
   }
   const int x = x0 + col;
   if (x < W) {
@@ -247,12 +250,7 @@ __global__ void __launch_bounds__(stream_threads, 2)
 #pragma unroll
         for (int j = 0; j < 2 * R + 4; ++j) {
           const float4 v = line[skewed(xo + j)];
-#pragma unroll
-          for (int o = 0; o < 4; ++o) {
-            const int d = j - R - o;
-            const int ad = d < 0 ? -d : d;
-            if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
-          }
+          window_tap(acc, v, j, R, plan);
         }
         float4* out = ring + ((first_row(g) + lr) % ring_rows) * fused_w + xo;
 #pragma unroll
@@ -277,12 +275,7 @@ __global__ void __launch_bounds__(stream_threads, 2)
         for (int j = 0; j < 2 * R + stream_per; ++j) {
           const float4 v = ring[slot * fused_w + lane];
           slot = slot + 1 == ring_rows ? 0 : slot + 1;
-#pragma unroll
-          for (int o = 0; o < stream_per; ++o) {
-            const int d = j - R - o;
-            const int ad = d < 0 ? -d : d;
-            if (ad <= R) fma4(acc[o], v, plan.weights[ad]);
-          }
+          window_tap(acc, v, j, R, plan);
         }
         if (x < W) {
 #pragma unroll
