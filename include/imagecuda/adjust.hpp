@@ -125,15 +125,14 @@ void adjust_run(const char* op, ImageView<float4> img, adjust::Adjustment a, con
   AdjustStep step{};
   if (!adjust_prepare(op, -1, a, step)) return;
   const auto v = pitched(img);
+  AdjustChain c{};
+  c.count = 1;
+  c.steps[0] = step;
   dispatch_per_pixel(
-      img.device(),
+      img.device(), [&] { cuda::adjust_chain(v, c, ex.stream.value(), op); },
       [&] {
-        AdjustChain c{};
-        c.count = 1;
-        c.steps[0] = step;
-        cuda::adjust_chain(v, c, ex.stream.value(), op);
-      },
-      [&] { on_host(v, F{step.value}); });
+        if (!host::adjust_fuse(v, c)) on_host(v, F{step.value});
+      });
 }
 }  // namespace imagecuda::detail
 

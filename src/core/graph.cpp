@@ -25,6 +25,20 @@ namespace {
 
 cudaGraphExec_t as_exec(void* p) noexcept { return static_cast<cudaGraphExec_t>(p); }
 
+// Runs a recording; with per-pixel fusion, inside a FuseScope (CUDA: the ops on `s` being
+// captured; host: the CPU backend's ops) whose last pass is launched at the end. Returns the ops
+// that ran in fused passes.
+std::size_t run_recording(const Graph::Recording& rec, const Exec& ex, bool fuse, cudaStream_t s, bool host) {
+  if (!fuse) {
+    rec(ex);
+    return 0;
+  }
+  detail::FuseScope scope(s, host);
+  rec(ex);
+  scope.finish();
+  return scope.ops_fused();
+}
+
 // Owns a cudaGraph_t for the few lines between end of capture and instantiation.
 struct GraphHolder {
   cudaGraph_t g = nullptr;
@@ -67,14 +81,7 @@ void Graph::record(Device device, const Exec& ex, Recording rec, Graph* previous
   GraphHolder graph;
   std::size_t fused = 0;
   try {
-    if (options_.fuse_per_pixel) {
-      detail::FuseScope fuse(s);  // per-pixel ops on s join fused passes until the end of rec
-      rec(ex);
-      fuse.finish();
-      fused = fuse.ops_fused();
-    } else {
-      rec(ex);
-    }
+    fused = run_recording(rec, ex, options_.fuse_per_pixel, s, false);
   } catch (...) {
     (void)cudaStreamEndCapture(s, &graph.g);  // ends (and discards) the capture either way
     (void)cudaGetLastError();
@@ -126,14 +133,7 @@ void Graph::launch(Stream stream) const {
       bool previous = std::exchange(detail::g_running_cpu_graph, true);
       ~Flag() { detail::g_running_cpu_graph = previous; }
     } flag;
-    if (options_.fuse_per_pixel) {
-      detail::FuseScope fuse(nullptr, true);  // the CPU backend's ops join fused passes too
-      cpu_(ex_);
-      fuse.finish();
-      fused_ops_ = fuse.ops_fused();
-    } else {
-      cpu_(ex_);
-    }
+    fused_ops_ = run_recording(cpu_, ex_, options_.fuse_per_pixel, nullptr, true);
     return;
   }
   detail::DeviceGuard guard(device_);

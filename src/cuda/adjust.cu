@@ -33,12 +33,8 @@ __global__ void __launch_bounds__(block_x* block_y) chain_kernel(Pitched<float4>
 
 void adjust_chain(Pitched<float4> v, const AdjustChain& f, cudaStream_t s, const char* op) {
   if (v.width <= 0 || v.height <= 0 || f.count <= 0) return;
-  // In a fused Graph recording every step joins the pending pass (or none does: the first
-  // refusal comes before any step is taken, as all steps share the view and read nothing else).
-  if (fusion::take(s, v, Stage::of(AdjustStage{f.steps[0]}))) {
-    for (int i = 1; i < f.count; ++i) (void)fusion::take(s, v, Stage::of(AdjustStage{f.steps[i]}));
-    return;
-  }
+  // In a fused Graph recording the steps join the pending pass.
+  if (fusion::take_chain(f, [&](const Stage& st) { return fusion::take(s, v, st); })) return;
   const dim3 grid((v.width + 2 * block_x - 1) / (2 * block_x), (v.height + block_y - 1) / block_y);
   chain_kernel<<<grid, dim3(block_x, block_y), 0, s>>>(v, f);
   check_launch(op);

@@ -149,7 +149,7 @@ template <int KX, int KY>
 __global__ void __launch_bounds__(block_x* block_y) area_blocks_kernel(Pitched<float4> dst, AreaBlocks f) {
   const int x = blockIdx.x * block_x + threadIdx.x;
   const int y = blockIdx.y * block_y + threadIdx.y;
-  if (x < dst.width && y < dst.height) __stcs(dst.row(y) + x, f.template at<KX, KY>(x, y));
+  if (x < dst.width && y < dst.height) put<true>(dst.row(y) + x, f.template at<KX, KY>(x, y));
 }
 
 int g_area_variant = 0;

@@ -184,6 +184,8 @@ void adjust_opacity(Pitched<float4> v, AdjustOpacity f);
 void adjust_hue(Pitched<float4> v, AdjustHue f);
 void adjust_vibrance(Pitched<float4> v, AdjustVibrance f);
 void adjust_chain(Pitched<float4> v, const AdjustChain& f);
+/// In a fused CPU Graph recording: the chain's steps join the pending pass (true); else false.
+bool adjust_fuse(Pitched<float4> v, const AdjustChain& f);
 }  // namespace host
 
 }  // namespace imagecuda::detail

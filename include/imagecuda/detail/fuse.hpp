@@ -180,6 +180,15 @@ void barrier();
 bool take(cudaStream_t stream, Pitched<float4> img, const Stage& stage);
 /// The same for the CPU backend's launchers, in a fused CPU recording (Graph::launch).
 bool take(Pitched<float4> img, const Stage& stage);
+/// Offers every step of an adjust chain through `take_one(stage)`: all join the pending pass or
+/// none does (the first refusal comes before any step is taken, as the steps share the view and
+/// read nothing else). Returns whether they joined.
+template <class TakeOne>
+bool take_chain(const AdjustChain& c, TakeOne&& take_one) {
+  if (c.count <= 0 || !take_one(Stage::of(AdjustStage{c.steps[0]}))) return false;
+  for (int i = 1; i < c.count; ++i) (void)take_one(Stage::of(AdjustStage{c.steps[i]}));
+  return true;
+}
 }  // namespace fusion
 
 /// The body of a pass at one pixel: every stage in order (both backends' pass loops).
