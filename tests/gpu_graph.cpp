@@ -19,7 +19,9 @@ struct Frames {
   OwningStream stream;  // first: the images free themselves on it
   Frame g, e, c;
   Frames(int w, int h, const std::vector<float4>& px)
-      : g(w, h, Device::cuda(0), px), e(w, h, Device::cuda(0), px), c(w, h, Device::cpu(), px) {}
+      : g(w, h, Device::cuda(0), px), e(w, h, Device::cuda(0), px), c(w, h, Device::cpu(), px) {
+    synchronize(Stream{});  // the uploads ran on the default stream; the ops run on `stream`
+  }
 };
 }  // namespace
 
@@ -40,7 +42,7 @@ TEST_CASE("Graph (GPU): replay equals the CPU backend and eager launches", "[gpu
   cpu_graph.launch();
   const MemoryStats after = memory_stats(Device::cuda(0));
   CHECK(after.allocations == before.allocations);
-
+  stream.synchronize();  // io::download waits for the default stream, not for `stream`
   const auto gpu_px = io::download(g.blurred);
   CHECK(test::max_abs_diff(gpu_px, io::download(c.blurred)) <= 1e-5f);
   CHECK(test::max_abs_diff(gpu_px, io::download(e.blurred)) == 0.f);  // same kernels, same order
@@ -130,6 +132,7 @@ void check_fused_equals_eager(Frame& g, Frame& e, Frame& c, OwningStream& stream
   ops(e, {stream, &e.ws});
   ops(c, {Stream{}, &c.ws});
   ops(c, {Stream{}, &c.ws});
+  stream.synchronize();  // io::download waits for the default stream, not for `stream`
   for (auto [a, b, cpu, name] : {std::tuple{&g.frame, &e.frame, &c.frame, "frame"},
                                  std::tuple{&g.blurred, &e.blurred, &c.blurred, "blurred"}}) {
     INFO(name);
@@ -199,6 +202,7 @@ TEST_CASE("Graph (GPU): fusion ends with the recording, and at Graph::barrier", 
                   std::runtime_error);
   filter::sepia(a, {.intensity = 0.6f}, {stream});
   filter::sepia(ref, {.intensity = 0.6f}, {stream});
+  stream.synchronize();
   CHECK(test::max_abs_diff(io::download(a), io::download(ref)) == 0.f);
 
   // Device work of the caller's own after a barrier sees the pass's pixels.
