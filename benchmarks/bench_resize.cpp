@@ -48,7 +48,6 @@ void resize_cases(std::vector<bench::Case>& cases) {
                      }});
   };
   area_variant("area 0.5x 4K, generic tiled kernel", 1);
-  area_variant("area 0.5x 4K, warp-cooperative 2x2", 2);
   row("area 4K -> 960x540 (4:1 blocks)", Interpolation::area, w / 4, h / 4, true);
   row("area 4K -> 1200x630 (3.2:1, two-pass)", Interpolation::area, 1200, 630, true);
   row("nearest 2x 4K", Interpolation::nearest, 2 * w, 2 * h, true);

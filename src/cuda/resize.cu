@@ -152,52 +152,6 @@ __global__ void __launch_bounds__(block_x* block_y) area_blocks_kernel(Pitched<f
   if (x < dst.width && y < dst.height) put<true>(dst.row(y) + x, f.template at<KX, KY>(x, y));
 }
 
-/// The 2x2 case with every load a whole coalesced float4 row segment: one warp = 32 outputs of
-/// one row, whose 64 source columns it loads as two 512-byte runs per source row (lane t:
-/// columns t and t + 32) instead of 16-byte loads at a 32-byte stride. The horizontal pairs meet
-/// through shuffles, the 32 sums move to their output lanes, one 512-byte store. The same fma
-/// sequence as AreaBlocks::at<2, 2> (bit-identical to it and to the CPU backend).
-__device__ __forceinline__ float4 shfl4(float4 v, int lane) {
-  return make4(__shfl_sync(~0u, v.x, lane), __shfl_sync(~0u, v.y, lane), __shfl_sync(~0u, v.z, lane),
-               __shfl_sync(~0u, v.w, lane));
-}
-__device__ __forceinline__ float4 shfl4_down1(float4 v) {
-  return make4(__shfl_down_sync(~0u, v.x, 1), __shfl_down_sync(~0u, v.y, 1), __shfl_down_sync(~0u, v.z, 1),
-               __shfl_down_sync(~0u, v.w, 1));
-}
-__global__ void __launch_bounds__(block_x* block_y) area_2x2_warp_kernel(Pitched<float4> dst, AreaBlocks f) {
-  const int y = blockIdx.y * block_y + threadIdx.y;
-  if (y >= dst.height) return;  // uniform over the warp (one warp = one output row)
-  const int lane = threadIdx.x, ox0 = blockIdx.x * block_x;
-  const int c0 = 2 * ox0 + lane, c1 = c0 + block_x, cend = 2 * dst.width;
-  const float4 zero = make4(0.f, 0.f, 0.f, 0.f);
-  float4 pa[2], pb[2];
-#pragma unroll
-  for (int j = 0; j < 2; ++j) {  // all four loads in flight before any arithmetic
-    const float4* r = f.src.row(2 * y + j);
-    pa[j] = c0 < cend ? __ldcs(r + c0) : zero;
-    pb[j] = c1 < cend ? __ldcs(r + c1) : zero;
-  }
-  float4 a = zero, b = zero;
-#pragma unroll
-  for (int j = 0; j < 2; ++j) {
-    const float4 p = premultiply(pa[j]), q = premultiply(pb[j]);
-    const float4 pn = shfl4_down1(p), qn = shfl4_down1(q);  // the odd column (even lanes use it)
-    float4 ra = zero, rb = zero;
-    fma4(ra, p, f.wx);
-    fma4(ra, pn, f.wx);
-    fma4(rb, q, f.wx);
-    fma4(rb, qn, f.wx);
-    fma4(a, ra, f.wy);
-    fma4(b, rb, f.wy);
-  }
-  // Output ox0 + t sits in lane 2t of a (t < 16) or lane 2t - 32 of b.
-  const int from = (2 * lane) & 31;
-  const float4 va = shfl4(a, from), vb = shfl4(b, from);
-  const int x = ox0 + lane;
-  if (x < dst.width) put<true>(dst.row(y) + x, unpremultiply(lane < 16 ? va : vb));
-}
-
 int g_area_variant = 0;
 }  // namespace
 
@@ -207,9 +161,7 @@ int resize_area_variant() { return g_area_variant; }
 
 void resize_area_blocks(Pitched<float4> dst, const AreaBlocks& f, cudaStream_t s) {
   const dim3 grid = grid_for(dst.width, dst.height), block(block_x, block_y);
-  if (f.kx == 2 && f.ky == 2 && g_area_variant == 2)
-    area_2x2_warp_kernel<<<grid, block, 0, s>>>(dst, f);
-  else if (f.kx == 2 && f.ky == 2)
+  if (f.kx == 2 && f.ky == 2)
     area_blocks_kernel<2, 2><<<grid, block, 0, s>>>(dst, f);
   else if (f.kx == 4 && f.ky == 4)
     area_blocks_kernel<4, 4><<<grid, block, 0, s>>>(dst, f);

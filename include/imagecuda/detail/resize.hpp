@@ -166,8 +166,7 @@ void resize_two_pass(Pitched<float4> dst, ResizeFiltered f, Pitched<float4> mid,
 /// pixel once, evict-first loads; streaming stores).
 void resize_area_blocks(Pitched<float4> dst, const AreaBlocks& f, cudaStream_t stream);
 /// Test and benchmark hook: 0 (default) AreaBlocks where it applies; 1 never (the weight tables
-/// and the tiled or two-pass kernels, as for a fractional factor: the same sums); 2 the 2x2 case
-/// by the warp-cooperative kernel (coalesced whole-row loads, shuffles; the same sums).
+/// and the tiled or two-pass kernels, as for a fractional factor: the same sums).
 void set_resize_area_variant(int v);
 [[nodiscard]] int resize_area_variant();
 }  // namespace cuda
