@@ -116,8 +116,11 @@ TEST_CASE("Graph (GPU): capture rules are errors and leave the stream usable", "
 namespace {
 constexpr GraphOptions fused{.fuse_per_pixel = true};
 // The fused pass applies each op's own functor in order; only floating-point contraction across
-// two ops inlined into one kernel can differ from the ops one by one (an ulp or so).
-constexpr float fused_tol = 2e-6f;
+// two ops inlined into one kernel can differ from the ops one by one: an ulp or so of an
+// intermediate, which later stages (contrast, blend modes that divide) can grow. On the H100 the
+// "every stage kind" frames differed from eager by more than 2e-6 and less than 5e-6; the bound
+// is the GPU-vs-CPU one.
+constexpr float fused_tol = 1e-5f;
 
 /// Records `ops` fused, replays it twice on `g`, runs it eagerly on `e` and on the CPU on `c`.
 template <class Ops>
