@@ -125,9 +125,7 @@ void adjust_run(const char* op, ImageView<float4> img, adjust::Adjustment a, con
   AdjustStep step{};
   if (!adjust_prepare(op, -1, a, step)) return;
   const auto v = pitched(img);
-  AdjustChain c{};
-  c.count = 1;
-  c.steps[0] = step;
+  const AdjustChain c = AdjustChain::of(step);
   dispatch_per_pixel(
       img.device(), [&] { cuda::adjust_chain(v, c, ex.stream.value(), op); },
       [&] {

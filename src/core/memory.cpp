@@ -110,23 +110,21 @@ void* allocate(Device device, std::size_t bytes, Stream stream, const char* what
 
 void deallocate(Device device, void* p, std::size_t bytes, Stream stream) noexcept {
   if (p == nullptr) return;
+  // A fused pass pending in a Graph recording may still use this memory: it is launched first,
+  // before the switch to the memory's device below (the pass goes to the recording's stream,
+  // whose device is the current one while recording).
+  try {
+    fusion::barrier();
+  } catch (const std::exception& x) {
+    std::fprintf(stderr, "imagecuda: %s\n", x.what());
+  }
   Counters& c = g_counters[device.is_cpu() ? 0 : std::size_t(device.ordinal() + 1)];
   if (device.is_cpu()) {
-    try {
-      fusion::barrier();  // a fused pass pending in a (CPU) Graph recording may still use this memory
-    } catch (const std::exception& x) {
-      std::fprintf(stderr, "imagecuda: %s\n", x.what());
-    }
     std::free(p);
   } else {
     int current = -1;
     const bool switched = cudaGetDevice(&current) == cudaSuccess && current != device.ordinal() &&
                           cudaSetDevice(device.ordinal()) == cudaSuccess;
-    try {
-      fusion::barrier();  // a fused pass pending in a Graph recording may still use this memory
-    } catch (const std::exception& x) {
-      std::fprintf(stderr, "imagecuda: %s\n", x.what());
-    }
     const cudaError_t e = cudaFreeAsync(p, stream.value());
     if (e != cudaSuccess) {
       (void)cudaGetLastError();

@@ -134,10 +134,7 @@ namespace {
 // io::convert alone writes nothing back).
 constexpr const char* fused_op = "Graph (fused per-pixel pass)";
 void alone(Pitched<float4> img, const AdjustStage& st, cudaStream_t s) {
-  AdjustChain c{};
-  c.count = 1;
-  c.steps[0] = st.s;
-  adjust_chain(img, c, s, fused_op);
+  adjust_chain(img, AdjustChain::of(st.s), s, fused_op);
 }
 template <class F>
 void alone(Pitched<float4> img, const UpdateStage<F>& st, cudaStream_t s) {

@@ -7,12 +7,7 @@
 
 namespace imagecuda::detail::host {
 namespace {
-void alone(Pitched<float4> img, const AdjustStage& st) {
-  AdjustChain c{};
-  c.count = 1;
-  c.steps[0] = st.s;
-  adjust_chain(img, c);
-}
+void alone(Pitched<float4> img, const AdjustStage& st) { adjust_chain(img, AdjustChain::of(st.s)); }
 template <class F>
 void alone(Pitched<float4> img, const UpdateStage<F>& st) {
   update(img, st.f);

@@ -165,6 +165,13 @@ struct AdjustChain {
   static constexpr int max_steps = 16;
   int count;
   AdjustStep steps[max_steps];
+  /// The chain of one step: a single adjust op, or one fused stage run alone.
+  IMAGECUDA_HD static AdjustChain of(const AdjustStep& s) {
+    AdjustChain c{};
+    c.count = 1;
+    c.steps[0] = s;
+    return c;
+  }
   IMAGECUDA_HD float4 operator()(float4 p, int, int) const {
     for (int i = 0; i < count; ++i) p = apply_step(steps[i], p);
     return p;
