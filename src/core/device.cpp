@@ -29,15 +29,19 @@ DeviceGuard::DeviceGuard(Device device) {
   const int n = cuda_device_count();
   expects(device.ordinal() >= 0 && device.ordinal() < n, ErrorCode::invalid_argument,
           "Device: {} does not exist ({} CUDA device(s) visible)", device, n);
-  int current = 0;
-  IMAGECUDA_CUDA_TRY(cudaGetDevice(&current), "DeviceGuard");
-  if (current != device.ordinal()) {
-    IMAGECUDA_CUDA_TRY(cudaSetDevice(device.ordinal()), "DeviceGuard");
-    previous_ = current;
-  }
+  previous_ = make_device_current(device.ordinal(), "DeviceGuard");
 }
-DeviceGuard::~DeviceGuard() {
-  if (previous_ >= 0) (void)cudaSetDevice(previous_);
+DeviceGuard::~DeviceGuard() { restore_device(previous_); }
+
+int make_device_current(int ordinal, const char* where) {
+  int current = 0;
+  IMAGECUDA_CUDA_TRY(cudaGetDevice(&current), where);
+  if (current == ordinal) return -1;
+  IMAGECUDA_CUDA_TRY(cudaSetDevice(ordinal), where);
+  return current;
+}
+void restore_device(int previous) noexcept {
+  if (previous >= 0) (void)cudaSetDevice(previous);
 }
 }  // namespace detail
 

@@ -12,7 +12,9 @@ namespace imagecuda::detail {
 
 class FuseScope {
  public:
-  explicit FuseScope(cudaStream_t stream, bool host = false);
+  /// `cuda_device`: the recording's CUDA device ordinal, current whenever a pass is launched (also
+  /// when an op of another device ends the pass); -1: a CPU recording (the CPU backend's ops).
+  FuseScope(cudaStream_t stream, int cuda_device);
   /// Drops a pass still pending (the recording threw) and restores the enclosing scope, if any.
   ~FuseScope();
   FuseScope(const FuseScope&) = delete;

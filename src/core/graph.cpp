@@ -28,12 +28,12 @@ cudaGraphExec_t as_exec(void* p) noexcept { return static_cast<cudaGraphExec_t>(
 // Runs a recording; with per-pixel fusion, inside a FuseScope (CUDA: the ops on `s` being
 // captured; host: the CPU backend's ops) whose last pass is launched at the end. Returns the ops
 // that ran in fused passes.
-std::size_t run_recording(const Graph::Recording& rec, const Exec& ex, bool fuse, cudaStream_t s, bool host) {
+std::size_t run_recording(const Graph::Recording& rec, const Exec& ex, bool fuse, cudaStream_t s, Device device) {
   if (!fuse) {
     rec(ex);
     return 0;
   }
-  detail::FuseScope scope(s, host);
+  detail::FuseScope scope(s, device.is_cuda() ? device.ordinal() : -1);
   rec(ex);
   scope.finish();
   return scope.ops_fused();
@@ -81,7 +81,7 @@ void Graph::record(Device device, const Exec& ex, Recording rec, Graph* previous
   GraphHolder graph;
   std::size_t fused = 0;
   try {
-    fused = run_recording(rec, ex, options_.fuse_per_pixel, s, false);
+    fused = run_recording(rec, ex, options_.fuse_per_pixel, s, device);
   } catch (...) {
     (void)cudaStreamEndCapture(s, &graph.g);  // ends (and discards) the capture either way
     (void)cudaGetLastError();
@@ -133,7 +133,7 @@ void Graph::launch(Stream stream) const {
       bool previous = std::exchange(detail::g_running_cpu_graph, true);
       ~Flag() { detail::g_running_cpu_graph = previous; }
     } flag;
-    fused_ops_ = run_recording(cpu_, ex_, options_.fuse_per_pixel, nullptr, true);
+    fused_ops_ = run_recording(cpu_, ex_, options_.fuse_per_pixel, nullptr, device_);
     return;
   }
   detail::DeviceGuard guard(device_);

@@ -52,6 +52,7 @@ constexpr bool stage_emits() { if constexpr (requires { T::emits; }) return T::e
 // -------------------------------------------------------------------------------------------------
 struct Recorder {
   cudaStream_t stream = nullptr;
+  int device = -1;    // the recording's CUDA device: current while a pass is launched
   bool host = false;  // a CPU recording: passes run on the CPU backend
   bool pending = false;
   bool suspended = false;  // launching a one-stage pass through the op's own launcher
@@ -73,6 +74,11 @@ struct Recorder {
     if (!pending) return;
     pending = false;  // first: a failing launch must not leave the pass behind
     const FusedPass p = pass;
+    // An op of another device ends the pass under its own device guard: launch under ours.
+    struct Restore {
+      int previous;
+      ~Restore() { restore_device(previous); }
+    } restore{host ? -1 : make_device_current(device, "Graph (fused per-pixel pass)")};
     if (p.count == 1) {
       suspended = true;
       struct Resume {
@@ -198,10 +204,11 @@ bool take(cudaStream_t stream, Pitched<float4> img, const Stage& stage) {
 bool take(Pitched<float4> img, const Stage& stage) { return take_on(g_recorder, true, nullptr, img, stage); }
 }  // namespace fusion
 
-FuseScope::FuseScope(cudaStream_t stream, bool host) : recorder_(new Recorder) {
+FuseScope::FuseScope(cudaStream_t stream, int cuda_device) : recorder_(new Recorder) {
   auto* r = static_cast<Recorder*>(recorder_);
   r->stream = stream;
-  r->host = host;
+  r->device = cuda_device;
+  r->host = cuda_device < 0;
   r->previous = std::exchange(g_recorder, r);
 }
 FuseScope::~FuseScope() {
