@@ -42,9 +42,8 @@ void resize_cases(std::vector<bench::Case>& cases) {
   row("area 0.5x 4K", Interpolation::area, w / 2, h / 2, true);
   auto area_variant = [&](const char* name, int v) {
     cases.push_back({"resize", name, in_bytes + double(w / 2) * (h / 2) * 16, [=](Stream st) {
-                       detail::cuda::set_resize_area_variant(v);
+                       const detail::cuda::ScopedResizeAreaVariant hook(v);
                        resize::area(*src, *dst, {.width = w / 2, .height = h / 2}, {st, ws.get()});
-                       detail::cuda::set_resize_area_variant(0);
                      }});
   };
   area_variant("area 0.5x 4K, generic tiled kernel", 1);

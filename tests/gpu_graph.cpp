@@ -28,8 +28,7 @@ struct Frames {
 TEST_CASE("Graph (GPU): replay equals the CPU backend and eager launches", "[gpu][graph]") {
   REQUIRE(test::has_gpu());
   Frames frames(301, 173, test::random_f32(301, 173, 42));
-  OwningStream& stream = frames.stream;
-  Frame &g = frames.g, &e = frames.e, &c = frames.c;
+  auto& [stream, g, e, c] = frames;
   const Exec gex{stream, &g.ws};
   Graph graph = Graph::capture(Device::cuda(0), gex, [&](const Exec& ex) { ten_ops(g, 1.f, ex); });
   CHECK(graph.node_count() >= 10);
@@ -151,8 +150,7 @@ void check_fused_equals_eager(Frame& g, Frame& e, Frame& c, OwningStream& stream
 TEST_CASE("Graph (GPU): fused per-pixel passes equal the ops one by one", "[gpu][graph][fuse]") {
   REQUIRE(test::has_gpu());
   Frames frames(301, 173, test::random_f32(301, 173, 4242));
-  OwningStream& stream = frames.stream;
-  Frame &g = frames.g, &e = frames.e, &c = frames.c;
+  auto& [stream, g, e, c] = frames;
 
   SECTION("the ten-op frame: two passes around the blur") {
     // gradient..saturation (5 ops) and sepia..convert (4 ops) fuse; the blur's nodes stay.

@@ -60,7 +60,7 @@ TEST_CASE("gpu: resize::area matches the CPU backend on every path", "[gpu][resi
   const std::pair<int, int> sizes[] = {{500, 350}, {250, 175}, {200, 140}, {1000, 350}, {125, 70},
                                        {333, 233}, {97, 61},   {1500, 900}};
   for (int variant : {0, 1}) {
-    detail::cuda::set_resize_area_variant(variant);
+    const detail::cuda::ScopedResizeAreaVariant hook(variant);
     for (auto [w, h] : sizes) {
       const float d = test::gpu_vs_cpu(1000, 700, 1, 60u + unsigned(w), [&](std::vector<ImageF32>& in, Device) {
         return resize::area(in[0], {.width = w, .height = h});
@@ -69,16 +69,16 @@ TEST_CASE("gpu: resize::area matches the CPU backend on every path", "[gpu][resi
       CHECK(d <= 1e-6f);  // the same weights, the same sums in the same order
     }
   }
-  detail::cuda::set_resize_area_variant(0);
   // AreaBlocks computes the tables' sums in their order: bit-identical on the GPU too.
   {
     const Device gpu = Device::cuda(0);
     ImageF32 src = test::make_f32(1000, 700, test::random_f32(1000, 700, 61, kLo, 1.f), gpu);
     for (auto [w, h] : {std::pair{500, 350}, std::pair{250, 175}, std::pair{1000, 140}}) {
       const auto blocks = io::download(resize::area(src, {.width = w, .height = h}));
-      detail::cuda::set_resize_area_variant(1);
-      const auto tables = io::download(resize::area(src, {.width = w, .height = h}));
-      detail::cuda::set_resize_area_variant(0);
+      const auto tables = [&] {
+        const detail::cuda::ScopedResizeAreaVariant tables_only(1);
+        return io::download(resize::area(src, {.width = w, .height = h}));
+      }();
       CHECK(test::max_abs_diff(blocks, tables) == 0.f);
     }
   }

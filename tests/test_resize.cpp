@@ -420,9 +420,10 @@ TEST_CASE("resize::area: the mean of the covered source area (double-precision r
   for (auto [dw, dh] : {std::pair{18, 11}, std::pair{36, 1}, std::pair{1, 22}, std::pair{12, 2}}) {
     ImageF32 small = test::make_f32(36, 22, test::random_f32(36, 22, 78, 0.25f, 1.f), cpu);
     const auto blocks = io::download(resize::area(small, {.width = dw, .height = dh}));
-    detail::cuda::set_resize_area_variant(1);
-    const auto tables = io::download(resize::area(small, {.width = dw, .height = dh}));
-    detail::cuda::set_resize_area_variant(0);
+    const auto tables = [&] {
+      const detail::cuda::ScopedResizeAreaVariant tables_only(1);
+      return io::download(resize::area(small, {.width = dw, .height = dh}));
+    }();
     CHECK(test::max_abs_diff(blocks, tables) == 0.f);
   }
   // antialias has no say: the footprint is the filter.

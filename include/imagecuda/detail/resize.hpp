@@ -169,6 +169,14 @@ void resize_area_blocks(Pitched<float4> dst, const AreaBlocks& f, cudaStream_t s
 /// and the tiled or two-pass kernels, as for a fractional factor: the same sums).
 void set_resize_area_variant(int v);
 [[nodiscard]] int resize_area_variant();
+/// set_resize_area_variant(v) for a scope, back to 0 at its end (also when a test throws).
+class ScopedResizeAreaVariant {
+ public:
+  explicit ScopedResizeAreaVariant(int v) { set_resize_area_variant(v); }
+  ~ScopedResizeAreaVariant() { set_resize_area_variant(0); }
+  ScopedResizeAreaVariant(const ScopedResizeAreaVariant&) = delete;
+  ScopedResizeAreaVariant& operator=(const ScopedResizeAreaVariant&) = delete;
+};
 }  // namespace cuda
 namespace host {
 void resize_sample(Pitched<float4> dst, ResizeSample f);
