@@ -7,13 +7,15 @@
 //       generator that made examples/data/photo.jpg)
 //   imagecuda_pipeline --photos DIR [--threads 1,4,8] [--seconds S] [--codec-threads C]
 //                      [--slots K] [--depth D] [--text per-card|cached|both] [--png-compression L]
-//                      [--decode cpu|gpu|both] [--out FILE.md]
+//                      [--decode cpu|gpu|both] [--jpeg-encode cpu|gpu|both] [--out FILE.md]
 //       runs the pipeline over all DIR/*.jpg repeatedly: T GPU lanes (host threads), each with
 //       its own stream and CardRenderer, fed by a pool of C codec threads that read + decode the
 //       photos (TurboJPEG) into pinned buffers and encode the cards (PNG + JPEG q90) from pinned
 //       buffers. With --decode gpu the codec threads only read the files and each lane decodes
 //       its photos on its stream with its own io::GpuJpegDecoder (nvJPEG; builds with
-//       IMAGECUDA_WITH_NVJPEG). Reports cards/s per T, the time split per card and memory_stats()
+//       IMAGECUDA_WITH_NVJPEG). With --jpeg-encode gpu each lane encodes its cards' JPEGs from the
+//       device with its own io::GpuJpegEncoder (nvJPEG), right after the card's download, and the
+//       codec threads write only the PNGs (default: cpu). Reports cards/s per T, the time split per card and memory_stats()
 //       before and after the timed part; exits 1 if the device allocation count (or nvJPEG's own)
 //       grew after warm-up.
 #include "../examples/social_card.hpp"
@@ -169,6 +171,10 @@ class Pool {
 /// Where the photos are decoded: TurboJPEG on the codec threads, or nvJPEG on each lane's stream.
 enum class DecodeMode { cpu, gpu };
 
+/// Where the cards' JPEGs are encoded: TurboJPEG on the codec threads (io::encode), or nvJPEG on
+/// each lane's stream (io::GpuJpegEncoder, from the card still on the device).
+enum class EncodeMode { cpu, gpu };
+
 /// True when this build and device can decode on the GPU (io::GpuJpegDecoder).
 bool gpu_decode_available(ic::Device device) {
 #if defined(IMAGECUDA_HAS_NVJPEG)
@@ -191,10 +197,11 @@ struct Config {
   // about a quarter faster (docs/io.md); --png-compression changes it.
   int png_compression = 1;
   std::optional<std::vector<DecodeMode>> decode_modes;  // default: both when the GPU decoder is available
+  std::vector<EncodeMode> jpeg_modes{EncodeMode::cpu};
   std::optional<fs::path> out;
 };
 
-/// nvJPEG's own allocations summed over the lanes' decoders (device, pinned).
+/// nvJPEG's own allocations summed over the lanes' decoders and encoders (device, pinned).
 struct NvjpegCounts {
   std::uint64_t device = 0, pinned = 0;
   bool operator==(const NvjpegCounts&) const = default;
@@ -205,6 +212,7 @@ struct Result {
   int lanes = 0;
   social_card::TextMode text = social_card::TextMode::per_card;
   DecodeMode decode = DecodeMode::cpu;
+  EncodeMode jpeg = EncodeMode::cpu;
   bool decode_hardware = false;  // nvJPEG on the GPU's JPEG engines (every lane)
   std::uint64_t cards = 0;
   double seconds = 0;
@@ -222,8 +230,9 @@ struct Result {
 class Run {
  public:
   Run(const Config& cfg, const std::vector<fs::path>& files, int lanes, social_card::TextMode text,
-      DecodeMode decode, ic::Device device, int max_w, int max_h)
-      : cfg_(cfg), files_(files), device_(device), max_w_(max_w), max_h_(max_h), text_(text), decode_(decode) {
+      DecodeMode decode, EncodeMode jpeg, ic::Device device, int max_w, int max_h)
+      : cfg_(cfg), files_(files), device_(device), max_w_(max_w), max_h_(max_h), text_(text), decode_(decode),
+        jpeg_(jpeg) {
     const bool pinned = device.is_cuda();
     for (int l = 0; l < lanes; ++l) {
       auto lane = std::make_unique<Lane>();
@@ -235,6 +244,7 @@ class Run {
         lane->decoder = std::make_unique<ic::io::GpuJpegDecoder>(device);
         lane->photo8 = ic::ImageU8(max_w, max_h, device, lane->stream);
       }
+      if (jpeg == EncodeMode::gpu) lane->encoder = std::make_unique<ic::io::GpuJpegEncoder>(device);
 #endif
       for (int s = 0; s < cfg.slots; ++s) {
         // GPU decode: the codec threads only read the file, no pinned photo buffer.
@@ -253,6 +263,7 @@ class Run {
     r.lanes = int(lanes_.size());
     r.text = text_;
     r.decode = decode_;
+    r.jpeg = jpeg_;
 #if defined(IMAGECUDA_HAS_NVJPEG)
     r.decode_hardware = decode_ == DecodeMode::gpu;
     for (auto& lane : lanes_)
@@ -315,8 +326,9 @@ class Run {
     HostBuffer in;   // decoded photo, RGBA8
     HostBuffer out;  // the card, RGBA8
     std::vector<std::byte> file;
+    std::vector<std::byte> jpeg;  // EncodeMode::gpu: the card's JPEG, from the lane's encoder
     int width = 0, height = 0;
-    std::int64_t decode_ns = 0, gpu_ns = 0;
+    std::int64_t decode_ns = 0, gpu_ns = 0, jpeg_ns = 0;
     Clock::time_point gpu_start;
     Event event;  // recorded after the card's download
   };
@@ -327,6 +339,7 @@ class Run {
     // GPU decode (declared after the stream: destroyed before it).
     std::unique_ptr<ic::io::GpuJpegDecoder> decoder;
     ic::ImageU8 photo8;  // the decoded photo, RGBA8 on the device
+    std::unique_ptr<ic::io::GpuJpegEncoder> encoder;  // GPU JPEG encode
 #endif
     std::vector<std::unique_ptr<Slot>> slots;
     std::mutex mutex;
@@ -353,12 +366,14 @@ class Run {
   NvjpegCounts nvjpeg_counts() const {
     NvjpegCounts c;
 #if defined(IMAGECUDA_HAS_NVJPEG)
-    for (const auto& lane : lanes_)
-      if (lane->decoder) {
-        const ic::io::GpuJpegAllocations a = lane->decoder->nvjpeg_allocations();
-        c.device += a.device;
-        c.pinned += a.pinned;
-      }
+    const auto add = [&](const ic::io::GpuJpegAllocations& a) {
+      c.device += a.device;
+      c.pinned += a.pinned;
+    };
+    for (const auto& lane : lanes_) {
+      if (lane->decoder) add(lane->decoder->nvjpeg_allocations());
+      if (lane->encoder) add(lane->encoder->nvjpeg_allocations());
+    }
 #endif
     return c;
   }
@@ -431,6 +446,16 @@ class Run {
         }
         lane.renderer->compose();
         lane.renderer->download(s->out.data());
+#if defined(IMAGECUDA_HAS_NVJPEG)
+        if (jpeg_ == EncodeMode::gpu) {
+          // In stream order after the card (before the next card's 8-bit convert); returns with
+          // the file on the host, so the card is complete too.
+          const auto t0 = Clock::now();
+          lane.encoder->encode(lane.renderer->card8().view(), s->jpeg, {.quality = social_card::jpeg_quality},
+                               {lane.stream});
+          s->jpeg_ns = ns_since(t0);
+        }
+#endif
         s->event.record(lane.stream);
         inflight.push_back(s);
         if (inflight.size() >= depth) finish_oldest();
@@ -449,9 +474,13 @@ class Run {
       const auto t0 = Clock::now();
       const auto png = ic::io::encode(card, ic::io::Format::png, {.png_compression = cfg_.png_compression});
       const auto t1 = Clock::now();
-      const auto jpg = ic::io::encode(card, ic::io::Format::jpeg, {.quality = social_card::jpeg_quality});
+      // GPU encode: the lane already has the file (its time: the lane's encode call).
+      std::vector<std::byte> cpu_jpg;
+      if (jpeg_ == EncodeMode::cpu)
+        cpu_jpg = ic::io::encode(card, ic::io::Format::jpeg, {.quality = social_card::jpeg_quality});
+      const std::vector<std::byte>& jpg = jpeg_ == EncodeMode::gpu ? s.jpeg : cpu_jpg;
       const std::int64_t png_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
-      const std::int64_t jpeg_ns = ns_since(t1);
+      const std::int64_t jpeg_ns = jpeg_ == EncodeMode::gpu ? s.jpeg_ns : ns_since(t1);
       if (timing_.load()) {  // completed inside the timed window: its stage times count
         decode_ns_ += s.decode_ns;
         gpu_ns_ += s.gpu_ns;
@@ -472,6 +501,7 @@ class Run {
   int max_w_, max_h_;
   social_card::TextMode text_;
   DecodeMode decode_;
+  EncodeMode jpeg_;
   std::vector<std::unique_ptr<Lane>> lanes_;
   Pool* pool_ = nullptr;
   std::atomic<std::uint64_t> next_photo_{0}, completed_{0}, timed_cards_{0};
@@ -491,9 +521,13 @@ const char* text_name(social_card::TextMode m) {
   return "?";
 }
 
-const char* decode_name(const Result& r) {
-  if (r.decode == DecodeMode::cpu) return "TurboJPEG (CPU)";
-  return r.decode_hardware ? "nvJPEG (GPU, hardware)" : "nvJPEG (GPU, CUDA)";
+std::string decode_name(const Result& r) {
+  std::string d = r.decode == DecodeMode::cpu ? "TurboJPEG (CPU)"
+                  : r.decode_hardware         ? "nvJPEG (GPU, hardware)"
+                                              : "nvJPEG (GPU, CUDA)";
+  // Only GPU-encode rows say so: the TurboJPEG-encode rows keep the labels of earlier runs.
+  if (r.jpeg == EncodeMode::gpu) d += ", JPEG encode nvJPEG (GPU)";
+  return d;
 }
 
 int make_photos(const fs::path& dir, int n) {
@@ -528,7 +562,7 @@ int usage() {
                "usage: imagecuda_pipeline --make-photos DIR N\n"
                "       imagecuda_pipeline --photos DIR [--threads 1,4,8] [--seconds S] [--codec-threads C]\n"
                "                          [--slots K] [--depth D] [--text per-card|cached|both] [--png-compression L]\n"
-               "                          [--decode cpu|gpu|both] [--out FILE.md]\n");
+               "                          [--decode cpu|gpu|both] [--jpeg-encode cpu|gpu|both] [--out FILE.md]\n");
   return 2;
 }
 
@@ -556,6 +590,12 @@ int main(int argc, char** argv) try {
       if (d == "cpu") cfg.decode_modes = std::vector<DecodeMode>{DecodeMode::cpu};
       else if (d == "gpu") cfg.decode_modes = std::vector<DecodeMode>{DecodeMode::gpu};
       else if (d == "both") cfg.decode_modes = std::vector<DecodeMode>{DecodeMode::cpu, DecodeMode::gpu};
+      else return usage();
+    } else if (args[i] == "--jpeg-encode") {
+      const std::string d = value();
+      if (d == "cpu") cfg.jpeg_modes = {EncodeMode::cpu};
+      else if (d == "gpu") cfg.jpeg_modes = {EncodeMode::gpu};
+      else if (d == "both") cfg.jpeg_modes = {EncodeMode::cpu, EncodeMode::gpu};
       else return usage();
     } else if (args[i] == "--text") {
       const std::string t = value();
@@ -602,17 +642,22 @@ int main(int argc, char** argv) try {
   if (!cfg.decode_modes)
     cfg.decode_modes = gpu_decode ? std::vector<DecodeMode>{DecodeMode::cpu, DecodeMode::gpu}
                                   : std::vector<DecodeMode>{DecodeMode::cpu};
-  for (const DecodeMode m : *cfg.decode_modes)
-    if (m == DecodeMode::gpu && !gpu_decode)
-      throw ic::Error(ic::ErrorCode::unsupported,
-                      fmt::format("imagecuda_pipeline: --decode gpu needs a build with nvJPEG (IMAGECUDA_WITH_NVJPEG) "
-                                  "and a CUDA device; this is {} on {}",
+  const auto needs_nvjpeg = [&](const char* flag) {
+    return ic::Error(ic::ErrorCode::unsupported,
+                     fmt::format("imagecuda_pipeline: {} gpu needs a build with nvJPEG (IMAGECUDA_WITH_NVJPEG) "
+                                 "and a CUDA device; this is {} on {}",
+                                 flag,
 #if defined(IMAGECUDA_HAS_NVJPEG)
-                                  "a build with nvJPEG",
+                                 "a build with nvJPEG",
 #else
-                                  "a build without nvJPEG",
+                                 "a build without nvJPEG",
 #endif
-                                  device));
+                                 device));
+  };
+  for (const DecodeMode m : *cfg.decode_modes)
+    if (m == DecodeMode::gpu && !gpu_decode) throw needs_nvjpeg("--decode");
+  for (const EncodeMode m : cfg.jpeg_modes)
+    if (m == EncodeMode::gpu && !gpu_decode) throw needs_nvjpeg("--jpeg-encode");
 
   std::string decoders;
   for (const DecodeMode m : *cfg.decode_modes) {
@@ -622,25 +667,35 @@ int main(int argc, char** argv) try {
     else decoders += "one io::GpuJpegDecoder per lane on its stream (" + ic::io::GpuJpegDecoder(device).description() + ")";
 #endif
   }
+  std::string encoders;
+  for (const EncodeMode m : cfg.jpeg_modes) {
+    if (!encoders.empty()) encoders += "; ";
+    if (m == EncodeMode::cpu) encoders += "TurboJPEG on the codec threads";
+#if defined(IMAGECUDA_HAS_NVJPEG)
+    else encoders += "one io::GpuJpegEncoder per lane on its stream (" + ic::io::GpuJpegEncoder(device).description() + ")";
+#endif
+  }
   std::string header = fmt::format(
       "social-card pipeline (docs/pipeline.md): {} photos up to {}x{} from {}, device {}, {} codec threads, "
-      "{} cards in flight per lane ({} enqueued on its stream), PNG level {}, JPEG q{}, {}s per run, photo decode: {}",
+      "{} cards in flight per lane ({} enqueued on its stream), PNG level {}, JPEG q{}, {}s per run, photo decode: {}, "
+      "card JPEG encode: {}",
       files.size(), max_w, max_h, cfg.photos.string(), device_name, codec, cfg.slots, cfg.depth, cfg.png_compression,
-      social_card::jpeg_quality, cfg.seconds, decoders);
+      social_card::jpeg_quality, cfg.seconds, decoders, encoders);
   std::printf("%s\n", header.c_str());
   std::vector<Result> results;
   bool grew = false;
   for (const DecodeMode decode : *cfg.decode_modes) {
+   for (const EncodeMode jpeg : cfg.jpeg_modes) {
     for (const auto mode : cfg.text_modes) {
       for (const int lanes : cfg.threads) {
-        Run run(cfg, files, lanes, mode, decode, device, max_w, max_h);
+        Run run(cfg, files, lanes, mode, decode, jpeg, device, max_w, max_h);
         const Result r = run.execute();
         grew = grew || r.allocations_grew();
         std::printf(
             "lanes %d, text %s, decode %s: %.1f cards/s (%llu cards in %.2f s); per card: read+decode %.2f ms, "
             "GPU stage %.2f ms, PNG %.2f ms (%.0f KiB), JPEG %.2f ms (%.0f KiB); allocations %llu -> %llu, "
             "nvJPEG device+pinned %llu+%llu -> %llu+%llu%s\n",
-            r.lanes, text_name(r.text), decode_name(r), r.cards_per_s(), (unsigned long long)r.cards, r.seconds,
+            r.lanes, text_name(r.text), decode_name(r).c_str(), r.cards_per_s(), (unsigned long long)r.cards, r.seconds,
             r.decode_ms, r.gpu_ms, r.png_ms, r.png_kb, r.jpeg_ms, r.jpeg_kb, (unsigned long long)r.before.allocations,
             (unsigned long long)r.after.allocations, (unsigned long long)r.nvjpeg_before.device,
             (unsigned long long)r.nvjpeg_before.pinned, (unsigned long long)r.nvjpeg_after.device,
@@ -650,6 +705,7 @@ int main(int argc, char** argv) try {
         results.push_back(r);
       }
     }
+   }
   }
 
   if (cfg.out) {
@@ -669,11 +725,11 @@ int main(int argc, char** argv) try {
     std::fprintf(f, "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (const auto& r : results) {
       std::string alloc = fmt::format("{} -> {}", r.before.allocations, r.after.allocations);
-      if (r.decode == DecodeMode::gpu)
+      if (r.decode == DecodeMode::gpu || r.jpeg == EncodeMode::gpu)
         alloc += fmt::format("; nvJPEG {}+{} -> {}+{}", r.nvjpeg_before.device, r.nvjpeg_before.pinned,
                              r.nvjpeg_after.device, r.nvjpeg_after.pinned);
       std::fprintf(f, "| %d | %s | %s | %.1f | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %s%s |\n", r.lanes,
-                   text_name(r.text), decode_name(r), r.cards_per_s(), r.decode_ms, r.gpu_ms, r.png_ms, r.jpeg_ms,
+                   text_name(r.text), decode_name(r).c_str(), r.cards_per_s(), r.decode_ms, r.gpu_ms, r.png_ms, r.jpeg_ms,
                    r.png_kb, r.jpeg_kb, alloc.c_str(), r.allocations_grew() ? " GREW" : "");
     }
     std::fclose(f);

@@ -157,6 +157,10 @@ class CardRenderer {
     ic::io::download_async<uchar4>(card8_.view(), rgba, card_width * sizeof(uchar4), exec());
   }
 
+  /// The 8-bit card download() converted, on the device (e.g. for io::GpuJpegEncoder on this
+  /// renderer's stream, in stream order before the next card's download()).
+  [[nodiscard]] const ic::ImageU8& card8() const noexcept { return card8_; }
+
   /// The Workspace every step fits in, for photos up to the given size.
   [[nodiscard]] static ic::WorkspaceRequirements requirements(const RendererOptions& o) {
     const int w = o.max_photo_width, h = o.max_photo_height;

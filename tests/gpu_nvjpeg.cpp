@@ -357,3 +357,137 @@ TEST_CASE("gpu: GpuJpegDecoder timing of the bundled photo (printed, not checked
   std::printf("nvjpeg: photo.jpg 1600x1067, TurboJPEG io::decode on one host thread: %.3f ms per decode\n",
               ms(Clock::now() - t0) / n);
 }
+
+// -------------------------------------------------------------------------------------------------
+// io::GpuJpegEncoder: its files, decoded by TurboJPEG, against io::encode's (TurboJPEG) files.
+// -------------------------------------------------------------------------------------------------
+namespace {
+
+/// The bundled photo with a soft alpha ramp over its left quarter (alpha 0 at the very left):
+/// exercises the composite over white.
+std::vector<uchar4> photo_with_alpha(int& w, int& h) {
+  const Bytes f = photo_jpg();
+  const io::ImageInfo info = io::probe(f);
+  w = info.width;
+  h = info.height;
+  std::vector<uchar4> v = cpu_decode(f);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w / 4; ++x) v[std::size_t(y) * w + x].w = static_cast<unsigned char>(255 * x / (w / 4));
+  return v;
+}
+
+double psnr(const std::vector<uchar4>& a, const std::vector<uchar4>& b) {
+  double se = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double dx = int(a[i].x) - int(b[i].x), dy = int(a[i].y) - int(b[i].y), dz = int(a[i].z) - int(b[i].z);
+    se += dx * dx + dy * dy + dz * dz;
+  }
+  return 10.0 * std::log10(255.0 * 255.0 / std::max(1e-12, se / (3.0 * double(a.size()))));
+}
+
+/// The source composited over white (what both encoders are given to compress).
+std::vector<uchar4> over_white_ref(std::vector<uchar4> v) {
+  for (auto& p : v) {
+    const unsigned a = p.w;
+    auto c = [&](unsigned char ch) { return static_cast<unsigned char>((ch * a + 255u * (255u - a) + 127u) / 255u); };
+    p = uchar4{c(p.x), c(p.y), c(p.z), 255};
+  }
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("gpu: GpuJpegEncoder files decode within JPEG differences of io::encode's", "[gpu][nvjpeg][nvjpeg-encode]") {
+  REQUIRE(test::has_gpu());
+  REQUIRE(io::GpuJpegEncoder::available(gpu));
+  CHECK_FALSE(io::GpuJpegEncoder::available(cpu));
+  int w = 0, h = 0;
+  const std::vector<uchar4> src = photo_with_alpha(w, h);
+  const std::vector<uchar4> ref = over_white_ref(src);
+  OwningStream stream;
+  io::GpuJpegEncoder enc(gpu);
+  CHECK(enc.device() == gpu);
+  std::printf("nvjpeg: %s\n", enc.description().c_str());
+  // Whole photo, odd sizes (crop views: pitch wider than the row, MCU-partial edges).
+  struct Case {
+    int x, y, w, h;
+  };
+  const Case cases[] = {{0, 0, w, h}, {3, 5, 641, 479}, {100, 200, 37, 23}, {0, 0, 1, 1}};
+  ImageU8 host = test::make_u8(w, h, src, cpu);
+  ImageU8 dev = test::make_u8(w, h, src, gpu);
+  synchronize(Stream{});  // the upload ran on the default stream; the encodes run on `stream`
+  for (const Case& c : cases) {
+    for (const int q : {50, 80, 90, 95}) {
+      INFO(c.w << "x" << c.h << " at (" << c.x << "," << c.y << ") quality " << q);
+      const Bytes g = enc.encode(dev.crop_view(c.x, c.y, c.w, c.h), {.quality = q}, {stream});
+      const Bytes t = io::encode(host.crop_view(c.x, c.y, c.w, c.h), io::Format::jpeg, {.quality = q});
+      const io::ImageInfo gi = io::probe(g);
+      CHECK(gi.format == io::Format::jpeg);
+      CHECK(gi.width == c.w);
+      CHECK(gi.height == c.h);
+      CHECK(gi.channels == 3);
+      const auto gd = cpu_decode(g), td = cpu_decode(t);
+      std::vector<uchar4> r(std::size_t(c.w) * c.h);
+      for (int y = 0; y < c.h; ++y)
+        for (int x = 0; x < c.w; ++x) r[std::size_t(y) * c.w + x] = ref[std::size_t(c.y + y) * w + c.x + x];
+      const Diff d = compare(gd, td);
+      CHECK(d.alpha_ok);
+      if (c.w * c.h >= 64 * 64) {
+        // Same quantisation tables and chroma sampling: the two files decode alike (measured
+        // on the H100: see docs/io.md), and as close to the source as TurboJPEG's.
+        CHECK(d.mean < 1.5);
+        CHECK(psnr(gd, r) > psnr(td, r) - 1.0);
+        CHECK(double(g.size()) > 0.75 * double(t.size()));
+        CHECK(double(g.size()) < 1.33 * double(t.size()));
+        std::printf("nvjpeg-encode: %dx%d q%d: %zu bytes (TurboJPEG %zu), PSNR %.2f dB (TurboJPEG %.2f), vs TurboJPEG's "
+                    "decode max %d mean %.3f\n",
+                    c.w, c.h, q, g.size(), t.size(), psnr(gd, r), psnr(td, r), d.max, d.mean);
+      } else {
+        // A few pixels: one coefficient rounded to the neighbouring step moves a block visibly.
+        CHECK(d.mean < 4.0);
+        CHECK(d.max <= 64);
+      }
+    }
+  }
+  // Alpha 0 is white, alpha 255 unchanged (up to the JPEG round trip).
+  const auto gd = cpu_decode(enc.encode(dev.crop_view(0, h / 2 - 8, 16, 16), {.quality = 95}, {stream}));
+  for (const uchar4& p : std::span(gd).first(4)) CHECK(std::min({p.x, p.y, p.z}) >= 245);
+}
+
+TEST_CASE("gpu: GpuJpegEncoder errors, moved-from, allocates nothing once warm", "[gpu][nvjpeg][nvjpeg-encode]") {
+  REQUIRE(test::has_gpu());
+  OwningStream stream;
+  io::GpuJpegEncoder enc(gpu);
+  const std::vector<uchar4> px = test::random_u8(640, 360, 5);
+  ImageU8 img = test::make_u8(640, 360, px, gpu);
+  ImageU8 on_cpu = test::make_u8(640, 360, px, cpu);
+  synchronize(Stream{});  // the upload ran on the default stream; the encodes run on `stream`
+  REQUIRE_IMAGECUDA_ERROR(enc.encode(img.view(), {.quality = 0}, {stream}), ErrorCode::invalid_argument,
+                          "quality must be 1..100, got 0");
+  REQUIRE_IMAGECUDA_ERROR(enc.encode(img.view(), {.quality = 101}, {stream}), ErrorCode::invalid_argument,
+                          "got 101");
+  REQUIRE_IMAGECUDA_ERROR(enc.encode(img.view(), {.bit_depth = 16}, {stream}), ErrorCode::unsupported, "8-bit only");
+  REQUIRE_IMAGECUDA_ERROR(enc.encode(on_cpu.view(), {}, {stream}), ErrorCode::device_mismatch, "img is on cpu");
+  REQUIRE_IMAGECUDA_ERROR(io::GpuJpegEncoder{cpu}, ErrorCode::invalid_argument, "must be a CUDA device");
+  // Still usable, and the image untouched.
+  const auto back = io::download(img, {stream});
+  CHECK(std::memcmp(back.data(), px.data(), px.size() * sizeof(uchar4)) == 0);
+  Bytes out;
+  enc.encode(img.view(), out, {.quality = 90}, {stream});
+  REQUIRE(io::probe(out).width == 640);
+  // Warm: the same size again (and a smaller one, and the other chroma sampling) allocates
+  // nothing, on imagecuda's allocator or through nvJPEG.
+  enc.encode(img.crop_view(0, 0, 320, 200), out, {.quality = 95}, {stream});
+  enc.encode(img.view(), out, {.quality = 95}, {stream});
+  const MemoryStats m0 = memory_stats(gpu);
+  const io::GpuJpegAllocations a0 = enc.nvjpeg_allocations();
+  for (int q : {90, 95, 75, 95})
+    for (int i = 0; i < 3; ++i) enc.encode(img.view(), out, {.quality = q}, {stream});
+  enc.encode(img.crop_view(10, 10, 300, 100), out, {.quality = 80}, {stream});
+  CHECK(memory_stats(gpu).allocations == m0.allocations);
+  CHECK(enc.nvjpeg_allocations().device == a0.device);
+  CHECK(enc.nvjpeg_allocations().pinned == a0.pinned);
+  io::GpuJpegEncoder moved = std::move(enc);
+  REQUIRE_IMAGECUDA_ERROR(enc.encode(img.view(), out, {}, {stream}), ErrorCode::invalid_argument, "moved from");
+  CHECK_FALSE(moved.encode(img.view(), {}, {stream}).empty());
+}

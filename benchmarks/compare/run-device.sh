@@ -30,7 +30,7 @@ finish() {
   say "done"
   cp "$SUM" "$OUT/summary.txt"
   (cd /tmp && tar czf "$OUT/results.tar.gz" cmp)
-  for f in compare.md compare.png pipeline_cards.md; do [ -f "$W/$f" ] && cp "$W/$f" "$OUT/"; done
+  for f in compare.md compare.png pipeline_cards.md pipeline_cards_jpeg_gpu.md; do [ -f "$W/$f" ] && cp "$W/$f" "$OUT/"; done
   [ -f "$W/ours_bench.md" ] && cp "$W/ours_bench.md" "$OUT/"
 }
 trap finish EXIT
@@ -114,6 +114,13 @@ if [ -x "$B/imagecuda_pipeline" ]; then
       --seconds $SECS --text both --png-compression $PNG_LEVEL --out '$W/pipeline_cards.md'" >"$W/pipeline.log" 2>&1
   rc=$?
   say "imagecuda_pipeline rc=$rc"
+  # With nvJPEG: the cards' JPEGs encoded on the GPU too (io::GpuJpegEncoder), photos decoded there.
+  if grep -q "GpuJpegDecoder" "$W/pipeline.log"; then
+    timeout $(tmo 60) bash -c "LD_LIBRARY_PATH=$ROOT/devbuild/lib '$B/imagecuda_pipeline' --photos $PHOTOS --threads 1,4,8 \
+        --seconds $SECS --text per-card --decode gpu --jpeg-encode gpu --png-compression $PNG_LEVEL \
+        --out '$W/pipeline_cards_jpeg_gpu.md'" >>"$W/pipeline.log" 2>&1
+    say "imagecuda_pipeline --jpeg-encode gpu rc=$?"
+  fi
 fi
 mkdir -p "$W/cards"
 timeout $(tmo 80) python3 benchmarks/compare/pipeline_pyimagecuda.py --photos $PHOTOS --workers 1,4,8 --seconds $SECS \

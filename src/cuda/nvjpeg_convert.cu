@@ -3,6 +3,7 @@
 /// NVJPEG_OUTPUT_RGBI) to RGBA8 with alpha 255, EXIF orientation applied as codec::orient does.
 /// Compiled only when the library is built with nvJPEG (IMAGECUDA_WITH_NVJPEG).
 #include "io/nvjpeg_kernels.hpp"
+#include "io/over_white.hpp"
 #include "launch.cuh"
 
 namespace imagecuda::detail::cuda {
@@ -44,7 +45,27 @@ __global__ void __launch_bounds__(block_x* block_y)
   dst.row(y)[x] = v;
 }
 
+__global__ void __launch_bounds__(block_x* block_y)
+    over_white_planes_kernel(Pitched<const uchar4> src, unsigned char* __restrict__ r, unsigned char* __restrict__ g,
+                             unsigned char* __restrict__ b, std::size_t pitch) {
+  const int x = blockIdx.x * block_x + threadIdx.x;
+  const int y = blockIdx.y * block_y + threadIdx.y;
+  if (x >= src.width || y >= src.height) return;
+  const uchar4 v = src.row(y)[x];
+  const std::size_t i = std::size_t(y) * pitch + std::size_t(x);
+  r[i] = imagecuda::io::codec::over_white(v.x, v.w);
+  g[i] = imagecuda::io::codec::over_white(v.y, v.w);
+  b[i] = imagecuda::io::codec::over_white(v.z, v.w);
+}
+
 }  // namespace
+
+void rgba_over_white_to_planes(Pitched<const uchar4> src, unsigned char* r, unsigned char* g, unsigned char* b,
+                               std::size_t plane_pitch, cudaStream_t stream) {
+  over_white_planes_kernel<<<grid_for(src.width, src.height), dim3(block_x, block_y), 0, stream>>>(src, r, g, b,
+                                                                                                  plane_pitch);
+  check_launch("io::GpuJpegEncoder::encode");
+}
 
 void rgbi_to_rgba(const unsigned char* src, std::size_t src_pitch, int sw, int sh, int orientation,
                   Pitched<uchar4> dst, cudaStream_t stream) {

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "codec.hpp"
+#include "over_white.hpp"
 
 namespace imagecuda::io {
 namespace {
@@ -62,14 +63,13 @@ std::vector<uchar4> to_host_u8(ConstImageView<float4> img, const Origin& o, cons
   return to_host<uchar4>(staged, ex);
 }
 
-/// JPEG has no alpha: composite over white in 8 bits, C' = (C*A + 255*(255-A) + 127) / 255.
+/// JPEG has no alpha: composite over white in 8 bits (codec::over_white, shared with the GPU encoder).
 std::vector<std::uint8_t> over_white(std::span<const uchar4> rgba) {
   std::vector<std::uint8_t> rgb(rgba.size() * 3);
   for (std::size_t i = 0; i < rgba.size(); ++i) {
-    const unsigned a = rgba[i].w, white = 255u * (255u - a) + 127u;
-    rgb[3 * i + 0] = static_cast<std::uint8_t>((rgba[i].x * a + white) / 255u);
-    rgb[3 * i + 1] = static_cast<std::uint8_t>((rgba[i].y * a + white) / 255u);
-    rgb[3 * i + 2] = static_cast<std::uint8_t>((rgba[i].z * a + white) / 255u);
+    rgb[3 * i + 0] = codec::over_white(rgba[i].x, rgba[i].w);
+    rgb[3 * i + 1] = codec::over_white(rgba[i].y, rgba[i].w);
+    rgb[3 * i + 2] = codec::over_white(rgba[i].z, rgba[i].w);
   }
   return rgb;
 }

@@ -10,6 +10,10 @@
 ///     also reads progressive files.
 /// Both write interleaved RGB into the decoder's grow-only scratch; a kernel expands it to RGBA8
 /// in the destination with the EXIF orientation applied. Every nvJPEG and CUDA status is checked.
+///
+/// io::GpuJpegEncoder (at the end): a kernel composites RGBA8 over white into three planes in
+/// the encoder's scratch, nvjpegEncodeImage encodes them on the caller's stream, and
+/// nvjpegEncodeRetrieveBitstream copies the file to the host.
 #include <cuda_runtime.h>
 #include <nvjpeg.h>
 
@@ -522,6 +526,174 @@ void GpuJpegDecoder::decode(std::span<const std::byte> jpeg, ImageView<uchar4> d
                   "{}: dst is {}x{} but the image is {}x{}", op_decode, dst.width(), dst.height(), h.out_width,
                   h.out_height);
   impl_->decode(jpeg, h, dst, ex, o);
+}
+
+// -------------------------------------------------------------------------------------------------
+// io::GpuJpegEncoder
+// -------------------------------------------------------------------------------------------------
+namespace {
+constexpr const char* op_enc_create = "io::GpuJpegEncoder";
+constexpr const char* op_encode = "io::GpuJpegEncoder::encode";
+}  // namespace
+
+struct GpuJpegEncoder::Impl {
+  Device device;
+  Counters counters;
+  nvjpegDevAllocatorV2_t dev_alloc{};
+  nvjpegPinnedAllocatorV2_t pin_alloc{};
+  nvjpegHandle_t handle = nullptr;
+  bool counted = false;
+  nvjpegEncoderState_t state = nullptr;
+  nvjpegEncoderParams_t params = nullptr;
+  int quality = -1;  // what params holds (set again only when it changes)
+  // The three planes (imagecuda's allocator, counted by memory_stats).
+  void* scratch = nullptr;
+  std::size_t scratch_bytes = 0;
+
+  explicit Impl(Device d) : device(d) {}
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  ~Impl() {
+    int current = -1;
+    const bool switched = cudaGetDevice(&current) == cudaSuccess && current != device.ordinal() &&
+                          cudaSetDevice(device.ordinal()) == cudaSuccess;
+    if (params != nullptr) (void)nvjpegEncoderParamsDestroy(params);
+    if (state != nullptr) (void)nvjpegEncoderStateDestroy(state);
+    if (handle != nullptr) (void)nvjpegDestroy(handle);
+    (void)cudaGetLastError();
+    if (switched) (void)cudaSetDevice(current);
+    // Every encode waited for its stream: nothing in flight uses the planes.
+    if (scratch != nullptr) imagecuda::detail::deallocate(device, scratch, scratch_bytes, Stream{});
+  }
+
+  void create() {
+    dev_alloc = {&dev_malloc, &dev_free, &counters};
+    pin_alloc = {&pinned_malloc, &pinned_free, &counters};
+    // The counting allocators first, as the decoder; nvJPEG's own if it refuses them.
+    counted = nvjpegCreateExV2(NVJPEG_BACKEND_DEFAULT, &dev_alloc, &pin_alloc, NVJPEG_FLAGS_DEFAULT, &handle) ==
+              NVJPEG_STATUS_SUCCESS;
+    if (!counted) {
+      handle = nullptr;
+      const nvjpegStatus_t st = nvjpegCreateEx(NVJPEG_BACKEND_DEFAULT, nullptr, nullptr, NVJPEG_FLAGS_DEFAULT, &handle);
+      if (st != NVJPEG_STATUS_SUCCESS) handle = nullptr;
+      check_nv(st, op_enc_create, device, "nvjpegCreateEx(NVJPEG_BACKEND_DEFAULT)");
+    }
+    check_nv(nvjpegEncoderStateCreate(handle, &state, nullptr), op_enc_create, device, "nvjpegEncoderStateCreate");
+    check_nv(nvjpegEncoderParamsCreate(handle, &params, nullptr), op_enc_create, device, "nvjpegEncoderParamsCreate");
+    check_nv(nvjpegEncoderParamsSetOptimizedHuffman(params, 0, nullptr), op_enc_create, device,
+             "nvjpegEncoderParamsSetOptimizedHuffman");
+    check_nv(nvjpegEncoderParamsSetEncoding(params, NVJPEG_ENCODING_BASELINE_DCT, nullptr), op_enc_create, device,
+             "nvjpegEncoderParamsSetEncoding");
+  }
+
+  void encode(ConstImageView<uchar4> img, std::vector<std::byte>& out, int q, const Exec& ex, const codec::Origin& o) {
+    imagecuda::detail::DeviceGuard guard(device);
+    const cudaStream_t s = ex.stream.value();
+    const int w = img.width(), h = img.height();
+    const std::size_t plane = std::size_t(w) * std::size_t(h);
+    if (3 * plane > scratch_bytes) {
+      void* p = imagecuda::detail::allocate(device, 3 * plane, ex.stream, op_encode);
+      // The previous encode waited for its stream before returning: the old planes are free.
+      if (scratch != nullptr) imagecuda::detail::deallocate(device, scratch, scratch_bytes, ex.stream);
+      scratch = p;
+      scratch_bytes = 3 * plane;
+    }
+    auto* r = static_cast<unsigned char*>(scratch);
+    if (q != quality) {
+      quality = -1;  // until both calls succeed
+      check_nv(nvjpegEncoderParamsSetQuality(params, q, s), o, "nvjpegEncoderParamsSetQuality");
+      // io::encode's choice (TurboJPEG): full chroma above quality 90.
+      check_nv(nvjpegEncoderParamsSetSamplingFactors(params, q > 90 ? NVJPEG_CSS_444 : NVJPEG_CSS_420, s), o,
+               "nvjpegEncoderParamsSetSamplingFactors");
+      quality = q;
+    }
+    imagecuda::detail::cuda::rgba_over_white_to_planes(imagecuda::detail::pitched(img), r, r + plane, r + 2 * plane,
+                                                       std::size_t(w), s);
+    nvjpegImage_t src{};
+    for (int c = 0; c < 3; ++c) {
+      src.channel[c] = r + std::size_t(c) * plane;
+      src.pitch[c] = std::size_t(w);
+    }
+    check_nv(nvjpegEncodeImage(handle, state, params, &src, NVJPEG_INPUT_RGB, w, h, s), o, "nvjpegEncodeImage");
+    std::size_t length = 0;
+    check_nv(nvjpegEncodeRetrieveBitstream(handle, state, nullptr, &length, s), o,
+             "nvjpegEncodeRetrieveBitstream (length)");
+    check_cuda(cudaStreamSynchronize(s), op_encode, "cudaStreamSynchronize");
+    try {
+      out.resize(length);
+    } catch (const std::bad_alloc&) {
+      codec::fail(o, ErrorCode::out_of_memory, "cannot allocate {} bytes for the JPEG", length);
+    }
+    check_nv(nvjpegEncodeRetrieveBitstream(handle, state, reinterpret_cast<unsigned char*>(out.data()), &length, s), o,
+             "nvjpegEncodeRetrieveBitstream");
+    check_cuda(cudaStreamSynchronize(s), op_encode, "cudaStreamSynchronize");
+    out.resize(length);
+  }
+};
+
+bool GpuJpegEncoder::available(Device device) noexcept { return GpuJpegDecoder::available(device); }
+
+GpuJpegEncoder::GpuJpegEncoder(Device device) {
+  imagecuda::detail::expects(device.is_cuda(), ErrorCode::invalid_argument, "{}: device must be a CUDA device, got {}",
+                             op_enc_create, device);
+  imagecuda::detail::expects(available(device), ErrorCode::invalid_argument,
+                             "{}: device {} does not exist ({} CUDA devices)", op_enc_create, device, cuda_device_count());
+  imagecuda::detail::DeviceGuard guard(device);
+  auto impl = std::make_unique<Impl>(device);
+  impl->create();
+  impl_ = std::move(impl);
+}
+
+GpuJpegEncoder::~GpuJpegEncoder() = default;
+GpuJpegEncoder::GpuJpegEncoder(GpuJpegEncoder&&) noexcept = default;
+GpuJpegEncoder& GpuJpegEncoder::operator=(GpuJpegEncoder&&) noexcept = default;
+
+namespace {
+void check_encoder_live(bool live, const char* op) {
+  imagecuda::detail::expects(live, ErrorCode::invalid_argument, "{}: the encoder was moved from", op);
+}
+}  // namespace
+
+Device GpuJpegEncoder::device() const {
+  check_encoder_live(impl_ != nullptr, "io::GpuJpegEncoder::device");
+  return impl_->device;
+}
+
+std::string GpuJpegEncoder::description() const {
+  check_encoder_live(impl_ != nullptr, "io::GpuJpegEncoder::description");
+  int major = -1, minor = -1, patch = -1;
+  (void)nvjpegGetProperty(MAJOR_VERSION, &major);
+  (void)nvjpegGetProperty(MINOR_VERSION, &minor);
+  (void)nvjpegGetProperty(PATCH_LEVEL, &patch);
+  return fmt::format("nvJPEG {}.{}.{} encoder on {}{}", major, minor, patch, impl_->device,
+                     impl_->counted ? "" : ", nvJPEG's own allocators (not counted)");
+}
+
+GpuJpegAllocations GpuJpegEncoder::nvjpeg_allocations() const {
+  check_encoder_live(impl_ != nullptr, "io::GpuJpegEncoder::nvjpeg_allocations");
+  const Impl& i = *impl_;
+  return {i.counters.device.load(), i.counters.pinned.load(), i.counters.device_bytes.load(),
+          i.counters.pinned_bytes.load()};
+}
+
+void GpuJpegEncoder::encode(ConstImageView<uchar4> img, std::vector<std::byte>& out, const SaveParams& p,
+                            const Exec& ex) {
+  check_encoder_live(impl_ != nullptr, op_encode);
+  const codec::Origin o{op_encode, "<memory>"};
+  imagecuda::detail::check_view(op_encode, "img", img);
+  imagecuda::detail::check_same_device(op_encode, "img", img.device(), "encoder", impl_->device);
+  imagecuda::detail::expects(p.quality >= 1 && p.quality <= 100, ErrorCode::invalid_argument,
+                             "{}: quality must be 1..100, got {}", op_encode, p.quality);
+  if (p.bit_depth != 8)
+    imagecuda::detail::fail(ErrorCode::unsupported, "{}: JPEG is 8-bit only, got bit_depth {}", op_encode, p.bit_depth);
+  impl_->encode(img, out, p.quality, ex, o);
+}
+
+std::vector<std::byte> GpuJpegEncoder::encode(ConstImageView<uchar4> img, const SaveParams& p, const Exec& ex) {
+  std::vector<std::byte> out;
+  encode(img, out, p, ex);
+  return out;
 }
 
 }  // namespace imagecuda::io
