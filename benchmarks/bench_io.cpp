@@ -8,6 +8,9 @@
 #include <vector>
 
 #include "harness.hpp"
+#if defined(IMAGECUDA_HAS_NVJPEG)
+#include <imagecuda/io_nvjpeg.hpp>
+#endif
 
 namespace {
 using namespace imagecuda;
@@ -116,6 +119,24 @@ void io_cases(std::vector<bench::Case>& cases) {
   add("encode-only JPEG 4K q95 (host, TurboJPEG)", [host_u8](Stream) {
     (void)io::encode(*host_u8, io::Format::jpeg);
   });
+  add("encode-only JPEG 1200x630 card-like q90 (host, TurboJPEG)", [card](Stream) {
+    (void)io::encode(*card, io::Format::jpeg, {.quality = 90});
+  });
+#if defined(IMAGECUDA_HAS_NVJPEG)
+  // The same files' work on the GPU: from an RGBA8 image on the device to the bytes on the host
+  // (io::GpuJpegEncoder waits for its stream; one encoder, its scratch warm).
+  auto encoder = std::make_shared<io::GpuJpegEncoder>(gpu);
+  auto out = std::make_shared<std::vector<std::byte>>();
+  auto card_gpu = std::make_shared<ImageU8>(1200, 630, gpu);
+  io::upload(*card_gpu, std::span<const uchar4>(photo_like(1200, 630)));
+  auto u8_gpu = std::make_shared<ImageU8>(w, h, gpu);
+  io::upload(*u8_gpu, std::span<const uchar4>(px));
+  synchronize();
+  add("encode JPEG 1200x630 card-like q90 on cuda:0 (io::GpuJpegEncoder, to host bytes)",
+      [encoder, out, card_gpu](Stream s) { encoder->encode(card_gpu->view(), *out, {.quality = 90}, {s}); });
+  add("encode JPEG 4K q95 on cuda:0 (io::GpuJpegEncoder, to host bytes)",
+      [encoder, out, u8_gpu](Stream s) { encoder->encode(u8_gpu->view(), *out, {.quality = 95}, {s}); });
+#endif
 }
 IMAGECUDA_BENCH("io", io_cases);
 }  // namespace
