@@ -491,3 +491,23 @@ TEST_CASE("gpu: GpuJpegEncoder errors, moved-from, allocates nothing once warm",
   REQUIRE_IMAGECUDA_ERROR(enc.encode(img.view(), out, {}, {stream}), ErrorCode::invalid_argument, "moved from");
   CHECK_FALSE(moved.encode(img.view(), {}, {stream}).empty());
 }
+
+TEST_CASE("gpu: GpuJpegEncoder, the docs/io.md example", "[gpu][nvjpeg][nvjpeg-encode]") {
+  REQUIRE(test::has_gpu());
+  OwningStream stream;
+  ImageF32 card(1200, 630, gpu, stream);
+  fill::gradient(card, {0.1f, 0.2f, 0.5f, 1.f}, {0.9f, 0.6f, 0.2f, 1.f}, {}, {stream});
+  // example-begin nvjpeg-encode
+  io::GpuJpegEncoder enc(Device::cuda(0));        // nvJPEG handle, encoder state, scratch
+  ImageU8 card8(1200, 630, Device::cuda(0), stream);
+  std::vector<std::byte> jpeg;                    // reused: its capacity stays
+  io::convert(card.view(), card8, {stream});      // f32 -> 8 bits on the device
+  enc.encode(card8.view(), jpeg, {.quality = 90}, {stream});  // waits for stream; jpeg holds the file
+  // example-end
+  const io::ImageInfo info = io::probe(jpeg);
+  CHECK(info.width == 1200);
+  CHECK(info.height == 630);
+  const auto got = cpu_decode(jpeg);
+  const auto want = io::download(card8, {stream});
+  CHECK(compare(got, want).mean < 1.0);
+}
