@@ -720,7 +720,9 @@ int main(int argc, char** argv) try {
                  "read+decode: TurboJPEG rows = file read + decode on a codec thread; nvJPEG rows = file read on a "
                  "codec thread + the host time of GpuJpegDecoder::decode on the lane (its GPU time is in the GPU "
                  "stage). Allocations: imagecuda's device allocations (memory_stats), and for nvJPEG rows nvJPEG's own "
-                 "device+pinned allocations summed over the lanes' decoders.\n\n");
+                 "device+pinned allocations summed over the lanes' decoders and encoders. JPEG ms: TurboJPEG on a codec "
+                 "thread, or for JPEG-encode-nvJPEG rows the lane's GpuJpegEncoder::encode call (it waits for the card's "
+                 "GPU work on the lane's stream).\n\n");
     std::fprintf(f, "| lanes (streams) | text | decode | cards/s | read+decode ms | GPU stage ms | PNG ms | JPEG ms | PNG KiB | JPEG KiB | allocations before -> after |\n");
     std::fprintf(f, "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (const auto& r : results) {
