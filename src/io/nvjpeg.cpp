@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "codec.hpp"
+#include "imagecuda/detail/cuda_check.hpp"
 #include "imagecuda/detail/dispatch.hpp"
 #include "imagecuda/io_nvjpeg.hpp"
 #include "io/nvjpeg_kernels.hpp"
@@ -209,17 +210,92 @@ int pinned_free(void* ctx, void* ptr, std::size_t size, cudaStream_t) {
   return 0;
 }
 
-}  // namespace
+/// What a decoder's or encoder's counters say now.
+GpuJpegAllocations allocations_of(const Counters& c) {
+  return {c.device.load(), c.pinned.load(), c.device_bytes.load(), c.pinned_bytes.load()};
+}
 
-struct GpuJpegDecoder::Impl {
+/// "nvJPEG <major>.<minor>.<patch>" of the library loaded.
+std::string nvjpeg_version() {
+  int major = -1, minor = -1, patch = -1;
+  (void)nvjpegGetProperty(MAJOR_VERSION, &major);
+  (void)nvjpegGetProperty(MINOR_VERSION, &minor);
+  (void)nvjpegGetProperty(PATCH_LEVEL, &patch);
+  return fmt::format("nvJPEG {}.{}.{}", major, minor, patch);
+}
+
+/// The constructors' check of their device: a CUDA device that exists.
+void check_cuda_device(Device device, const char* op) {
+  imagecuda::detail::expects(device.is_cuda(), ErrorCode::invalid_argument, "{}: device must be a CUDA device, got {}",
+                             op, device);
+  imagecuda::detail::expects(GpuJpegDecoder::available(device), ErrorCode::invalid_argument,
+                             "{}: device {} does not exist ({} CUDA devices)", op, device, cuda_device_count());
+}
+
+/// Error{invalid_argument} for a call on a moved-from decoder or encoder (`what`).
+void check_live(bool live, const char* op, const char* what) {
+  imagecuda::detail::expects(live, ErrorCode::invalid_argument, "{}: the {} was moved from", op, what);
+}
+
+/// For destructors: makes `device` current when it can (never throws) and restores the previous
+/// device at the end of the scope.
+struct DeviceSwitch {
+  int previous = -1;
+  explicit DeviceSwitch(Device d) noexcept {
+    int current = -1;
+    if (cudaGetDevice(&current) == cudaSuccess && current != d.ordinal() && cudaSetDevice(d.ordinal()) == cudaSuccess)
+      previous = current;
+  }
+  ~DeviceSwitch() { imagecuda::detail::restore_device(previous); }
+  DeviceSwitch(const DeviceSwitch&) = delete;
+  DeviceSwitch& operator=(const DeviceSwitch&) = delete;
+};
+
+/// What the decoder and the encoder share: the device, nvJPEG's handle with the counting
+/// allocators, and a grow-only scratch from imagecuda's allocator (memory_stats counts it). The
+/// derived destructors release their own nvJPEG objects first; this one then the handle and, on
+/// the legacy stream, the scratch (every user of it is complete by then: the decoder waits for
+/// its last decode, every encode waits for its stream).
+struct NvjpegCommon {
   Device device;
   Counters counters;
-  nvjpegDevAllocatorV2_t dev_alloc{};
-  nvjpegPinnedAllocatorV2_t pin_alloc{};
+  nvjpegDevAllocatorV2_t dev_alloc{&dev_malloc, &dev_free, &counters};
+  nvjpegPinnedAllocatorV2_t pin_alloc{&pinned_malloc, &pinned_free, &counters};
   nvjpegHandle_t handle = nullptr;
+  bool counted = false;  // nvJPEG allocates through the counting allocators
+  void* scratch = nullptr;
+  std::size_t scratch_bytes = 0;
+
+  explicit NvjpegCommon(Device d) : device(d) {}
+  NvjpegCommon(const NvjpegCommon&) = delete;
+  NvjpegCommon& operator=(const NvjpegCommon&) = delete;
+  ~NvjpegCommon() {
+    {
+      const DeviceSwitch on(device);
+      if (handle != nullptr) (void)nvjpegDestroy(handle);
+      (void)cudaGetLastError();
+    }
+    if (scratch != nullptr) imagecuda::detail::deallocate(device, scratch, scratch_bytes, Stream{});
+  }
+
+  /// Grow-only scratch of at least `bytes`, ordered on `stream`: the previous user of the old
+  /// block is ordered before `stream`'s work already (or complete).
+  unsigned char* scratch_for(std::size_t bytes, Stream stream, const char* op) {
+    if (bytes > scratch_bytes) {
+      void* p = imagecuda::detail::allocate(device, bytes, stream, op);
+      if (scratch != nullptr) imagecuda::detail::deallocate(device, scratch, scratch_bytes, stream);
+      scratch = p;
+      scratch_bytes = bytes;
+    }
+    return static_cast<unsigned char*>(scratch);
+  }
+};
+
+}  // namespace
+
+struct GpuJpegDecoder::Impl : NvjpegCommon {
   bool hardware = false;
   bool interpolated = false;             // chroma upsampling with interpolation
-  bool counted = false;                  // nvJPEG allocates through the counting allocators
   nvjpegJpegState_t hw_state = nullptr;  // batched decode on the hardware backend
   nvjpegJpegStream_t jstream = nullptr;  // the parsed file (support check, decoupled decode)
   // The decoupled (default backend) path, created on first need.
@@ -234,18 +310,12 @@ struct GpuJpegDecoder::Impl {
   cudaEvent_t done = nullptr;
   Stream last{};
   bool used = false;
-  // Interleaved RGB scratch (imagecuda's allocator, counted by memory_stats).
-  void* scratch = nullptr;
-  std::size_t scratch_bytes = 0;
+  // The scratch (NvjpegCommon) holds nvJPEG's interleaved RGB output.
 
-  explicit Impl(Device d) : device(d) {}
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
+  explicit Impl(Device d) : NvjpegCommon(d) {}
 
   ~Impl() {
-    int current = -1;
-    const bool switched = cudaGetDevice(&current) == cudaSuccess && current != device.ordinal() &&
-                          cudaSetDevice(device.ordinal()) == cudaSuccess;
+    const DeviceSwitch on(device);
     if (used && done != nullptr) (void)cudaEventSynchronize(done);
     if (transfer_pending && transfer_done != nullptr) (void)cudaEventSynchronize(transfer_done);
     if (dec_params != nullptr) (void)nvjpegDecodeParamsDestroy(dec_params);
@@ -255,14 +325,10 @@ struct GpuJpegDecoder::Impl {
     if (dec != nullptr) (void)nvjpegDecoderDestroy(dec);
     if (jstream != nullptr) (void)nvjpegJpegStreamDestroy(jstream);
     if (hw_state != nullptr) (void)nvjpegJpegStateDestroy(hw_state);
-    if (handle != nullptr) (void)nvjpegDestroy(handle);
     if (transfer_done != nullptr) (void)cudaEventDestroy(transfer_done);
     if (done != nullptr) (void)cudaEventDestroy(done);
     (void)cudaGetLastError();
-    if (switched) (void)cudaSetDevice(current);
-    // The last decode is complete (synchronized above), and its stream may be gone by now: free
-    // on the legacy stream.
-    if (scratch != nullptr) imagecuda::detail::deallocate(device, scratch, scratch_bytes, Stream{});
+    // NvjpegCommon then destroys the handle and frees the scratch (the last decode is complete).
   }
 
   /// Handle on the hardware backend if it can be had (with its batched state), else default.
@@ -272,8 +338,6 @@ struct GpuJpegDecoder::Impl {
   /// upsampling), then without. Whatever fails on the hardware backend (ARCH_MISMATCH /
   /// JPEG_NOT_SUPPORTED / IMPLEMENTATION_NOT_SUPPORTED: no JPEG engines) moves on to the default.
   void create(bool allow_hardware) {
-    dev_alloc = {&dev_malloc, &dev_free, &counters};
-    pin_alloc = {&pinned_malloc, &pinned_free, &counters};
     const unsigned int flag_sets[2] = {NVJPEG_FLAGS_UPSAMPLING_WITH_INTERPOLATION, NVJPEG_FLAGS_DEFAULT};
     const auto try_create = [&](nvjpegBackend_t backend, bool with_counting, unsigned int flags) {
       nvjpegHandle_t h = nullptr;
@@ -345,18 +409,6 @@ struct GpuJpegDecoder::Impl {
     dec_params = params;  // last: its presence means the path is complete
   }
 
-  /// Grow-only interleaved RGB scratch of at least `bytes`, ordered on `stream`.
-  unsigned char* scratch_for(std::size_t bytes, Stream stream) {
-    if (bytes > scratch_bytes) {
-      void* p = imagecuda::detail::allocate(device, bytes, stream, op_decode);
-      // The previous decode (on `last`) is ordered before this stream's work already.
-      if (scratch != nullptr) imagecuda::detail::deallocate(device, scratch, scratch_bytes, stream);
-      scratch = p;
-      scratch_bytes = bytes;
-    }
-    return static_cast<unsigned char*>(scratch);
-  }
-
   void decode(std::span<const std::byte> bytes, const Parsed& h, ImageView<uchar4> dst, const Exec& ex,
               const codec::Origin& o) {
     imagecuda::detail::DeviceGuard guard(device);
@@ -372,7 +424,8 @@ struct GpuJpegDecoder::Impl {
     // device) for the previous decode.
     if (used && !(last == ex.stream)) check_cuda(cudaStreamWaitEvent(s, done, 0), op_decode, "cudaStreamWaitEvent");
     const std::size_t pitch = (std::size_t(h.width) * 3 + 255) / 256 * 256;
-    unsigned char* rgb = scratch_for(pitch * std::size_t(h.height), ex.stream);
+    // The previous decode (on `last`) is ordered before this stream's work already (above).
+    unsigned char* rgb = scratch_for(pitch * std::size_t(h.height), ex.stream, op_decode);
     last = ex.stream;
 
     const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -435,10 +488,7 @@ bool GpuJpegDecoder::available(Device device) noexcept {
 }
 
 GpuJpegDecoder::GpuJpegDecoder(Device device, bool allow_hardware) {
-  imagecuda::detail::expects(device.is_cuda(), ErrorCode::invalid_argument, "{}: device must be a CUDA device, got {}", op_create,
-                  device);
-  imagecuda::detail::expects(available(device), ErrorCode::invalid_argument, "{}: device {} does not exist ({} CUDA devices)",
-                  op_create, device, cuda_device_count());
+  check_cuda_device(device, op_create);
   imagecuda::detail::DeviceGuard guard(device);
   auto impl = std::make_unique<Impl>(device);
   impl->create(allow_hardware);
@@ -449,42 +499,30 @@ GpuJpegDecoder::~GpuJpegDecoder() = default;
 GpuJpegDecoder::GpuJpegDecoder(GpuJpegDecoder&&) noexcept = default;
 GpuJpegDecoder& GpuJpegDecoder::operator=(GpuJpegDecoder&&) noexcept = default;
 
-namespace {
-void check_live(bool live, const char* op) {
-  imagecuda::detail::expects(live, ErrorCode::invalid_argument, "{}: the decoder was moved from", op);
-}
-}  // namespace
-
 Device GpuJpegDecoder::device() const {
-  check_live(impl_ != nullptr, "io::GpuJpegDecoder::device");
+  check_live(impl_ != nullptr, "io::GpuJpegDecoder::device", "decoder");
   return impl_->device;
 }
 bool GpuJpegDecoder::hardware() const {
-  check_live(impl_ != nullptr, "io::GpuJpegDecoder::hardware");
+  check_live(impl_ != nullptr, "io::GpuJpegDecoder::hardware", "decoder");
   return impl_->hardware;
 }
 
 std::string GpuJpegDecoder::description() const {
-  check_live(impl_ != nullptr, "io::GpuJpegDecoder::description");
-  int major = -1, minor = -1, patch = -1;
-  (void)nvjpegGetProperty(MAJOR_VERSION, &major);
-  (void)nvjpegGetProperty(MINOR_VERSION, &minor);
-  (void)nvjpegGetProperty(PATCH_LEVEL, &patch);
-  return fmt::format("nvJPEG {}.{}.{} on {}, {} backend, {} chroma upsampling{}", major, minor, patch, impl_->device,
+  check_live(impl_ != nullptr, "io::GpuJpegDecoder::description", "decoder");
+  return fmt::format("{} on {}, {} backend, {} chroma upsampling{}", nvjpeg_version(), impl_->device,
                      impl_->hardware ? "hardware" : "default (CUDA)",
                      impl_->interpolated ? "interpolated" : "nearest (replicated)",
                      impl_->counted ? "" : ", nvJPEG's own allocators (not counted)");
 }
 
 GpuJpegAllocations GpuJpegDecoder::nvjpeg_allocations() const {
-  check_live(impl_ != nullptr, "io::GpuJpegDecoder::nvjpeg_allocations");
-  const Impl& i = *impl_;
-  return {i.counters.device.load(), i.counters.pinned.load(), i.counters.device_bytes.load(),
-          i.counters.pinned_bytes.load()};
+  check_live(impl_ != nullptr, "io::GpuJpegDecoder::nvjpeg_allocations", "decoder");
+  return allocations_of(impl_->counters);
 }
 
 ImageInfo GpuJpegDecoder::info(std::span<const std::byte> jpeg, const LoadParams& p) const {
-  check_live(impl_ != nullptr, op_info);
+  check_live(impl_ != nullptr, op_info, "decoder");
   const codec::Origin o{op_info, "<memory>"};
   const Parsed h = parse(jpeg, p, o, false);
   ImageInfo r;
@@ -498,7 +536,7 @@ ImageInfo GpuJpegDecoder::info(std::span<const std::byte> jpeg, const LoadParams
 }
 
 void GpuJpegDecoder::decode(std::span<const std::byte> jpeg, ImageU8& dst, const LoadParams& p, const Exec& ex) {
-  check_live(impl_ != nullptr, op_decode);
+  check_live(impl_ != nullptr, op_decode, "decoder");
   const codec::Origin o{op_decode, "<memory>"};
   imagecuda::detail::check_image(op_decode, "dst", dst);
   imagecuda::detail::check_same_device(op_decode, "dst", dst.device(), "decoder", impl_->device);
@@ -517,7 +555,7 @@ void GpuJpegDecoder::decode(std::span<const std::byte> jpeg, ImageU8& dst, const
 
 void GpuJpegDecoder::decode(std::span<const std::byte> jpeg, ImageView<uchar4> dst, const LoadParams& p,
                             const Exec& ex) {
-  check_live(impl_ != nullptr, op_decode);
+  check_live(impl_ != nullptr, op_decode, "decoder");
   const codec::Origin o{op_decode, "<memory>"};
   imagecuda::detail::check_view(op_decode, "dst", dst);
   imagecuda::detail::check_same_device(op_decode, "dst", dst.device(), "decoder", impl_->device);
@@ -536,40 +574,22 @@ constexpr const char* op_enc_create = "io::GpuJpegEncoder";
 constexpr const char* op_encode = "io::GpuJpegEncoder::encode";
 }  // namespace
 
-struct GpuJpegEncoder::Impl {
-  Device device;
-  Counters counters;
-  nvjpegDevAllocatorV2_t dev_alloc{};
-  nvjpegPinnedAllocatorV2_t pin_alloc{};
-  nvjpegHandle_t handle = nullptr;
-  bool counted = false;
+struct GpuJpegEncoder::Impl : NvjpegCommon {
   nvjpegEncoderState_t state = nullptr;
   nvjpegEncoderParams_t params = nullptr;
   int quality = -1;  // what params holds (set again only when it changes)
-  // The three planes (imagecuda's allocator, counted by memory_stats).
-  void* scratch = nullptr;
-  std::size_t scratch_bytes = 0;
+  // The scratch (NvjpegCommon) holds the three planes.
 
-  explicit Impl(Device d) : device(d) {}
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
+  explicit Impl(Device d) : NvjpegCommon(d) {}
 
   ~Impl() {
-    int current = -1;
-    const bool switched = cudaGetDevice(&current) == cudaSuccess && current != device.ordinal() &&
-                          cudaSetDevice(device.ordinal()) == cudaSuccess;
+    const DeviceSwitch on(device);
     if (params != nullptr) (void)nvjpegEncoderParamsDestroy(params);
     if (state != nullptr) (void)nvjpegEncoderStateDestroy(state);
-    if (handle != nullptr) (void)nvjpegDestroy(handle);
     (void)cudaGetLastError();
-    if (switched) (void)cudaSetDevice(current);
-    // Every encode waited for its stream: nothing in flight uses the planes.
-    if (scratch != nullptr) imagecuda::detail::deallocate(device, scratch, scratch_bytes, Stream{});
   }
 
   void create() {
-    dev_alloc = {&dev_malloc, &dev_free, &counters};
-    pin_alloc = {&pinned_malloc, &pinned_free, &counters};
     // The counting allocators first, as the decoder; nvJPEG's own if it refuses them.
     counted = nvjpegCreateExV2(NVJPEG_BACKEND_DEFAULT, &dev_alloc, &pin_alloc, NVJPEG_FLAGS_DEFAULT, &handle) ==
               NVJPEG_STATUS_SUCCESS;
@@ -592,14 +612,8 @@ struct GpuJpegEncoder::Impl {
     const cudaStream_t s = ex.stream.value();
     const int w = img.width(), h = img.height();
     const std::size_t plane = std::size_t(w) * std::size_t(h);
-    if (3 * plane > scratch_bytes) {
-      void* p = imagecuda::detail::allocate(device, 3 * plane, ex.stream, op_encode);
-      // The previous encode waited for its stream before returning: the old planes are free.
-      if (scratch != nullptr) imagecuda::detail::deallocate(device, scratch, scratch_bytes, ex.stream);
-      scratch = p;
-      scratch_bytes = 3 * plane;
-    }
-    auto* r = static_cast<unsigned char*>(scratch);
+    // The previous encode waited for its stream before returning: the old planes are free.
+    unsigned char* r = scratch_for(3 * plane, ex.stream, op_encode);
     if (q != quality) {
       quality = -1;  // until both calls succeed
       check_nv(nvjpegEncoderParamsSetQuality(params, q, s), o, "nvjpegEncoderParamsSetQuality");
@@ -635,10 +649,7 @@ struct GpuJpegEncoder::Impl {
 bool GpuJpegEncoder::available(Device device) noexcept { return GpuJpegDecoder::available(device); }
 
 GpuJpegEncoder::GpuJpegEncoder(Device device) {
-  imagecuda::detail::expects(device.is_cuda(), ErrorCode::invalid_argument, "{}: device must be a CUDA device, got {}",
-                             op_enc_create, device);
-  imagecuda::detail::expects(available(device), ErrorCode::invalid_argument,
-                             "{}: device {} does not exist ({} CUDA devices)", op_enc_create, device, cuda_device_count());
+  check_cuda_device(device, op_enc_create);
   imagecuda::detail::DeviceGuard guard(device);
   auto impl = std::make_unique<Impl>(device);
   impl->create();
@@ -649,37 +660,25 @@ GpuJpegEncoder::~GpuJpegEncoder() = default;
 GpuJpegEncoder::GpuJpegEncoder(GpuJpegEncoder&&) noexcept = default;
 GpuJpegEncoder& GpuJpegEncoder::operator=(GpuJpegEncoder&&) noexcept = default;
 
-namespace {
-void check_encoder_live(bool live, const char* op) {
-  imagecuda::detail::expects(live, ErrorCode::invalid_argument, "{}: the encoder was moved from", op);
-}
-}  // namespace
-
 Device GpuJpegEncoder::device() const {
-  check_encoder_live(impl_ != nullptr, "io::GpuJpegEncoder::device");
+  check_live(impl_ != nullptr, "io::GpuJpegEncoder::device", "encoder");
   return impl_->device;
 }
 
 std::string GpuJpegEncoder::description() const {
-  check_encoder_live(impl_ != nullptr, "io::GpuJpegEncoder::description");
-  int major = -1, minor = -1, patch = -1;
-  (void)nvjpegGetProperty(MAJOR_VERSION, &major);
-  (void)nvjpegGetProperty(MINOR_VERSION, &minor);
-  (void)nvjpegGetProperty(PATCH_LEVEL, &patch);
-  return fmt::format("nvJPEG {}.{}.{} encoder on {}{}", major, minor, patch, impl_->device,
+  check_live(impl_ != nullptr, "io::GpuJpegEncoder::description", "encoder");
+  return fmt::format("{} encoder on {}{}", nvjpeg_version(), impl_->device,
                      impl_->counted ? "" : ", nvJPEG's own allocators (not counted)");
 }
 
 GpuJpegAllocations GpuJpegEncoder::nvjpeg_allocations() const {
-  check_encoder_live(impl_ != nullptr, "io::GpuJpegEncoder::nvjpeg_allocations");
-  const Impl& i = *impl_;
-  return {i.counters.device.load(), i.counters.pinned.load(), i.counters.device_bytes.load(),
-          i.counters.pinned_bytes.load()};
+  check_live(impl_ != nullptr, "io::GpuJpegEncoder::nvjpeg_allocations", "encoder");
+  return allocations_of(impl_->counters);
 }
 
 void GpuJpegEncoder::encode(ConstImageView<uchar4> img, std::vector<std::byte>& out, const SaveParams& p,
                             const Exec& ex) {
-  check_encoder_live(impl_ != nullptr, op_encode);
+  check_live(impl_ != nullptr, op_encode, "encoder");
   const codec::Origin o{op_encode, "<memory>"};
   imagecuda::detail::check_view(op_encode, "img", img);
   imagecuda::detail::check_same_device(op_encode, "img", img.device(), "encoder", impl_->device);
