@@ -413,7 +413,7 @@ class Run {
         Slot* done = inflight.front();
         inflight.pop_front();
         done->event.synchronize();
-        done->gpu_ns = ns_since(done->gpu_start);
+        if (jpeg_ == EncodeMode::cpu) done->gpu_ns = ns_since(done->gpu_start);  // GPU encode: set below
         pool_->submit([this, done] { encode(*done); });
       };
       for (;;) {
@@ -446,17 +446,21 @@ class Run {
         }
         lane.renderer->compose();
         lane.renderer->download(s->out.data());
+        s->event.record(lane.stream);
 #if defined(IMAGECUDA_HAS_NVJPEG)
         if (jpeg_ == EncodeMode::gpu) {
-          // In stream order after the card (before the next card's 8-bit convert); returns with
-          // the file on the host, so the card is complete too.
+          // The encode reads the renderer's 8-bit card, which the next card's download rewrites,
+          // and returns with the file on the host: this lane waits for each card here, so
+          // --depth has no effect on these rows. The card's GPU stage ends at its event; the
+          // JPEG time is the encode call alone (its GPU part and the copy of the file).
+          s->event.synchronize();
+          s->gpu_ns = ns_since(s->gpu_start);
           const auto t0 = Clock::now();
           lane.encoder->encode(lane.renderer->card8().view(), s->jpeg, {.quality = social_card::jpeg_quality},
                                {lane.stream});
           s->jpeg_ns = ns_since(t0);
         }
 #endif
-        s->event.record(lane.stream);
         inflight.push_back(s);
         if (inflight.size() >= depth) finish_oldest();
       }
@@ -721,8 +725,8 @@ int main(int argc, char** argv) try {
                  "codec thread + the host time of GpuJpegDecoder::decode on the lane (its GPU time is in the GPU "
                  "stage). Allocations: imagecuda's device allocations (memory_stats), and for nvJPEG rows nvJPEG's own "
                  "device+pinned allocations summed over the lanes' decoders and encoders. JPEG ms: TurboJPEG on a codec "
-                 "thread, or for JPEG-encode-nvJPEG rows the lane's GpuJpegEncoder::encode call (it waits for the card's "
-                 "GPU work on the lane's stream).\n\n");
+                 "thread, or for JPEG-encode-nvJPEG rows the lane's GpuJpegEncoder::encode call after the card is complete "
+                 "(those lanes wait for each card before the next one: --depth has no effect there).\n\n");
     std::fprintf(f, "| lanes (streams) | text | decode | cards/s | read+decode ms | GPU stage ms | PNG ms | JPEG ms | PNG KiB | JPEG KiB | allocations before -> after |\n");
     std::fprintf(f, "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (const auto& r : results) {

@@ -467,6 +467,8 @@ TEST_CASE("gpu: GpuJpegEncoder errors, moved-from, allocates nothing once warm",
   REQUIRE_IMAGECUDA_ERROR(enc.encode(img.view(), {.quality = 101}, {stream}), ErrorCode::invalid_argument,
                           "got 101");
   REQUIRE_IMAGECUDA_ERROR(enc.encode(img.view(), {.bit_depth = 16}, {stream}), ErrorCode::unsupported, "8-bit only");
+  REQUIRE_IMAGECUDA_ERROR(enc.encode(img.view(), {.bit_depth = 12}, {stream}), ErrorCode::invalid_argument,
+                          "bit_depth must be 8 or 16, got 12");
   REQUIRE_IMAGECUDA_ERROR(enc.encode(on_cpu.view(), {}, {stream}), ErrorCode::device_mismatch, "img is on cpu");
   REQUIRE_IMAGECUDA_ERROR(io::GpuJpegEncoder{cpu}, ErrorCode::invalid_argument, "must be a CUDA device");
   // Still usable, and the image untouched.

@@ -134,9 +134,11 @@ class GpuJpegEncoder {
   /// Encodes `img` (on this encoder's device) into `out` (resized to the file; its capacity is
   /// reused). Enqueued on `ex.stream` after the work already there (e.g. the ops that drew
   /// `img`); returns once the file is on the host (it waits for the stream). Error{invalid_argument}
-  /// for an empty image or quality outside 1..100, Error{device_mismatch} for an image on another
-  /// device, Error{unsupported} for bit_depth 16; nvJPEG failures name the call and its status. `p.format` and
+  /// for an empty image, quality outside 1..100 or bit_depth other than 8 or 16 (as io::encode),
+  /// Error{device_mismatch} for an image on another device, Error{unsupported} for bit_depth 16; nvJPEG failures name the call and its status. `p.format` and
   /// `p.png_compression` are not used; `ex.workspace` is not used (the encoder owns its scratch).
+  /// A failure after the GPU work was enqueued waits for `ex.stream` before it is thrown, leaving
+  /// `out` empty and the encoder usable.
   void encode(ConstImageView<uchar4> img, std::vector<std::byte>& out, const SaveParams& p = {}, const Exec& ex = {});
   /// The same, returning a new vector.
   [[nodiscard]] std::vector<std::byte> encode(ConstImageView<uchar4> img, const SaveParams& p = {},

@@ -614,6 +614,20 @@ struct GpuJpegEncoder::Impl : NvjpegCommon {
     const std::size_t plane = std::size_t(w) * std::size_t(h);
     // The previous encode waited for its stream before returning: the old planes are free.
     unsigned char* r = scratch_for(3 * plane, ex.stream, op_encode);
+    // From here on work may be enqueued on `s` (the parameter calls take it too): should anything
+    // fail, wait for the stream before the error leaves, so that no later encode (on any stream)
+    // or the destructor meets the planes and nvJPEG's state still in use; `out` is then empty.
+    struct Settle {
+      cudaStream_t s;
+      std::vector<std::byte>& out;
+      bool done = false;
+      ~Settle() {
+        if (done) return;
+        (void)cudaStreamSynchronize(s);
+        (void)cudaGetLastError();
+        out.clear();
+      }
+    } settle{s, out};
     if (q != quality) {
       quality = -1;  // until both calls succeed
       check_nv(nvjpegEncoderParamsSetQuality(params, q, s), o, "nvjpegEncoderParamsSetQuality");
@@ -643,6 +657,7 @@ struct GpuJpegEncoder::Impl : NvjpegCommon {
              "nvjpegEncodeRetrieveBitstream");
     check_cuda(cudaStreamSynchronize(s), op_encode, "cudaStreamSynchronize");
     out.resize(length);
+    settle.done = true;
   }
 };
 
@@ -684,6 +699,9 @@ void GpuJpegEncoder::encode(ConstImageView<uchar4> img, std::vector<std::byte>& 
   imagecuda::detail::check_same_device(op_encode, "img", img.device(), "encoder", impl_->device);
   imagecuda::detail::expects(p.quality >= 1 && p.quality <= 100, ErrorCode::invalid_argument,
                              "{}: quality must be 1..100, got {}", op_encode, p.quality);
+  // As io::encode: bit_depth 8 or 16 for every format, and JPEG is 8-bit.
+  imagecuda::detail::expects(p.bit_depth == 8 || p.bit_depth == 16, ErrorCode::invalid_argument,
+                             "{}: bit_depth must be 8 or 16, got {}", op_encode, p.bit_depth);
   if (p.bit_depth != 8)
     imagecuda::detail::fail(ErrorCode::unsupported, "{}: JPEG is 8-bit only, got bit_depth {}", op_encode, p.bit_depth);
   impl_->encode(img, out, p.quality, ex, o);
