@@ -525,7 +525,8 @@ const char* text_name(social_card::TextMode m) {
   return "?";
 }
 
-std::string decode_name(const Result& r) {
+/// The decode column: where the photo was decoded, and for GPU-encode rows where the JPEG was made.
+std::string codec_name(const Result& r) {
   std::string d = r.decode == DecodeMode::cpu ? "TurboJPEG (CPU)"
                   : r.decode_hardware         ? "nvJPEG (GPU, hardware)"
                                               : "nvJPEG (GPU, CUDA)";
@@ -699,7 +700,7 @@ int main(int argc, char** argv) try {
             "lanes %d, text %s, decode %s: %.1f cards/s (%llu cards in %.2f s); per card: read+decode %.2f ms, "
             "GPU stage %.2f ms, PNG %.2f ms (%.0f KiB), JPEG %.2f ms (%.0f KiB); allocations %llu -> %llu, "
             "nvJPEG device+pinned %llu+%llu -> %llu+%llu%s\n",
-            r.lanes, text_name(r.text), decode_name(r).c_str(), r.cards_per_s(), (unsigned long long)r.cards, r.seconds,
+            r.lanes, text_name(r.text), codec_name(r).c_str(), r.cards_per_s(), (unsigned long long)r.cards, r.seconds,
             r.decode_ms, r.gpu_ms, r.png_ms, r.png_kb, r.jpeg_ms, r.jpeg_kb, (unsigned long long)r.before.allocations,
             (unsigned long long)r.after.allocations, (unsigned long long)r.nvjpeg_before.device,
             (unsigned long long)r.nvjpeg_before.pinned, (unsigned long long)r.nvjpeg_after.device,
@@ -735,7 +736,7 @@ int main(int argc, char** argv) try {
         alloc += fmt::format("; nvJPEG {}+{} -> {}+{}", r.nvjpeg_before.device, r.nvjpeg_before.pinned,
                              r.nvjpeg_after.device, r.nvjpeg_after.pinned);
       std::fprintf(f, "| %d | %s | %s | %.1f | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f | %s%s |\n", r.lanes,
-                   text_name(r.text), decode_name(r).c_str(), r.cards_per_s(), r.decode_ms, r.gpu_ms, r.png_ms, r.jpeg_ms,
+                   text_name(r.text), codec_name(r).c_str(), r.cards_per_s(), r.decode_ms, r.gpu_ms, r.png_ms, r.jpeg_ms,
                    r.png_kb, r.jpeg_kb, alloc.c_str(), r.allocations_grew() ? " GREW" : "");
     }
     std::fclose(f);

@@ -32,6 +32,10 @@ template <class... Args>
   throw Error(code, fmt::format("{}: {}: {}", o.op, o.name, fmt::format(f, std::forward<Args>(args)...)));
 }
 
+/// The SaveParams checks every encode makes first: quality 1..100 and bit_depth 8 or 16
+/// (io::encode / io::save, and io::GpuJpegEncoder).
+void check_quality_and_depth(const Origin& o, const SaveParams& p);
+
 /// A decoded image on the host: RGBA, tightly packed, 8 bits (data8) or 16 bits (data16,
 /// host-endian), already in display orientation when the caller asked for autorotate.
 struct HostImage {

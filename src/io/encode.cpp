@@ -12,6 +12,16 @@
 #include "over_white.hpp"
 
 namespace imagecuda::io {
+
+namespace codec {
+void check_quality_and_depth(const Origin& o, const SaveParams& p) {
+  imagecuda::detail::expects(p.quality >= 1 && p.quality <= 100, ErrorCode::invalid_argument,
+                             "{}: {}: quality must be 1..100, got {}", o.op, o.name, p.quality);
+  imagecuda::detail::expects(p.bit_depth == 8 || p.bit_depth == 16, ErrorCode::invalid_argument,
+                             "{}: {}: bit_depth must be 8 or 16, got {}", o.op, o.name, p.bit_depth);
+}
+}  // namespace codec
+
 namespace {
 
 using codec::fail;
@@ -22,10 +32,7 @@ template <class P>
 void validate(const Origin& o, ConstImageView<P> img, Format format, const SaveParams& p) {
   imagecuda::detail::expects(!img.empty(), ErrorCode::invalid_argument, "{}: {}: img is empty ({}x{})", o.op, o.name,
                              img.width(), img.height());
-  imagecuda::detail::expects(p.quality >= 1 && p.quality <= 100, ErrorCode::invalid_argument,
-                             "{}: {}: quality must be 1..100, got {}", o.op, o.name, p.quality);
-  imagecuda::detail::expects(p.bit_depth == 8 || p.bit_depth == 16, ErrorCode::invalid_argument,
-                             "{}: {}: bit_depth must be 8 or 16, got {}", o.op, o.name, p.bit_depth);
+  codec::check_quality_and_depth(o, p);
   imagecuda::detail::expects(p.png_compression >= 0 && p.png_compression <= 9, ErrorCode::invalid_argument,
                              "{}: {}: png_compression must be 0..9, got {}", o.op, o.name, p.png_compression);
   const int f = static_cast<int>(format);

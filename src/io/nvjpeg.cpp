@@ -697,13 +697,9 @@ void GpuJpegEncoder::encode(ConstImageView<uchar4> img, std::vector<std::byte>& 
   const codec::Origin o{op_encode, "<memory>"};
   imagecuda::detail::check_view(op_encode, "img", img);
   imagecuda::detail::check_same_device(op_encode, "img", img.device(), "encoder", impl_->device);
-  imagecuda::detail::expects(p.quality >= 1 && p.quality <= 100, ErrorCode::invalid_argument,
-                             "{}: quality must be 1..100, got {}", op_encode, p.quality);
-  // As io::encode: bit_depth 8 or 16 for every format, and JPEG is 8-bit.
-  imagecuda::detail::expects(p.bit_depth == 8 || p.bit_depth == 16, ErrorCode::invalid_argument,
-                             "{}: bit_depth must be 8 or 16, got {}", op_encode, p.bit_depth);
-  if (p.bit_depth != 8)
-    imagecuda::detail::fail(ErrorCode::unsupported, "{}: JPEG is 8-bit only, got bit_depth {}", op_encode, p.bit_depth);
+  // As io::encode: its parameter checks, and JPEG is 8-bit.
+  codec::check_quality_and_depth(o, p);
+  if (p.bit_depth != 8) codec::fail(o, ErrorCode::unsupported, "JPEG is 8-bit only, got bit_depth {}", p.bit_depth);
   impl_->encode(img, out, p.quality, ex, o);
 }
 
