@@ -3,7 +3,10 @@
 /// libspng reader and through an independent reader (stb_image) for odd sizes, every
 /// png_compression level, opaque (RGB) and translucent (RGBA) pictures, 8 and 16 bits; the file
 /// layout (signature, IHDR, IDAT chunks of at most 1 MiB, IEND, every CRC); and the vectorised
-/// Paeth filter against the specification's predictor for all 2^24 inputs.
+/// Paeth filter against the specification's predictor for all 2^24 inputs. And PngDeflate::parallel
+/// (src/io/png_parallel.cpp) on the CPU backend: round trips, its zlib stream's header, Adler-32
+/// and filtered rows, the stored fallback, the sizes, and its errors (tests/gpu_io.cpp checks that
+/// the CUDA kernels write the same bytes).
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -23,6 +26,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
@@ -46,7 +50,11 @@ std::vector<uchar4> make_pixels(int w, int h, int kind, std::uint32_t seed) {
     for (int x = 0; x < w; ++x) {
       uchar4& p = px[std::size_t(y) * std::size_t(w) + std::size_t(x)];
       const auto r = [&] { return static_cast<unsigned char>(rng() & 0xFFu); };
-      if (kind == 2) {
+      if (kind == 3) {  // flat with a few specks: runs longer than a match, across segments
+        const bool speck = (rng() % 997u) == 0;
+        p = uchar4{static_cast<unsigned char>(speck ? 7 : 200), 120, static_cast<unsigned char>(y < h / 2 ? 40 : 41),
+                   255};
+      } else if (kind == 2) {
         const int n = int(rng() % 5u) - 2;
         p = uchar4{static_cast<unsigned char>((x * 3 + n) & 0xFF), static_cast<unsigned char>((y * 5 + x) & 0xFF),
                    static_cast<unsigned char>((x * y / 7) & 0xFF), static_cast<unsigned char>(255 - (x + y) % 256)};
@@ -278,4 +286,131 @@ TEST_CASE("io PNG writer: threads encoding at once give the same bytes as one th
   for (auto& th : threads) th.join();
   REQUIRE(mismatches == std::vector<int>(4, 0));
   for (std::size_t i = 0; i < jobs.size(); ++i) require_round_trip(expected[i], pixels[i], jobs[i].w, jobs[i].h);
+}
+
+namespace {
+
+std::uint32_t adler32_ref(const std::vector<unsigned char>& d) {
+  std::uint32_t a = 1, b = 0;
+  for (unsigned char c : d) {
+    a = (a + c) % 65521u;
+    b = (b + a) % 65521u;
+  }
+  return b << 16 | a;
+}
+
+/// The concatenated IDAT data of a file.
+std::vector<unsigned char> zlib_of(const std::vector<std::byte>& file) {
+  std::vector<unsigned char> z;
+  const auto* d = reinterpret_cast<const unsigned char*>(file.data());
+  for (const Chunk& c : chunks_of(file))
+    if (c.type == "IDAT") z.insert(z.end(), d + c.offset, d + c.offset + c.length);
+  return z;
+}
+
+/// Paeth on every row of the RGB (opaque) or RGBA rows, through the libdeflate writer's filter.
+std::vector<unsigned char> paeth_rows(const std::vector<uchar4>& px, int w, int h, int bpp) {
+  const std::size_t n = std::size_t(w) * std::size_t(bpp);
+  std::vector<unsigned char> out, row(n), prev(n, 0);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x)
+      std::memcpy(row.data() + std::size_t(x) * std::size_t(bpp), &px[std::size_t(y) * std::size_t(w) + std::size_t(x)],
+                  std::size_t(bpp));
+    out.push_back(4);
+    const std::size_t at = out.size();
+    out.resize(at + n);
+    io::codec::png_filter_paeth(row.data(), prev.data(), out.data() + at, n, std::size_t(bpp));
+    std::swap(row, prev);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("io PNG parallel deflate (CPU backend): round trips, the zlib stream, stored and Huffman segments",
+          "[io][png][png_parallel]") {
+  struct Case {
+    int w, h, kind;
+  };
+  const io::SaveParams par{.png_deflate = io::PngDeflate::parallel};
+  for (const Case c : {Case{1, 1, 0}, Case{3, 2, 1}, Case{127, 61, 2}, Case{300, 200, 2}, Case{300, 200, 0},
+                       Case{257, 190, 1}, Case{1000, 37, 2}, Case{640, 400, 3}, Case{2, 900, 3}}) {
+    CAPTURE(c.w, c.h, c.kind);
+    const auto px = make_pixels(c.w, c.h, c.kind, 4000u + std::uint32_t(c.w * 7 + c.kind));
+    ImageU8 img(c.w, c.h, cpu);
+    io::upload(img, std::span<const uchar4>(px));
+    const auto file = io::encode(img, io::Format::png, par);
+    require_round_trip(file, px, c.w, c.h);
+
+    const bool opaque = c.kind == 0 || c.kind == 3;
+    const int bpp = opaque ? 3 : 4;
+    REQUIRE(static_cast<unsigned char>(file[8 + 8 + 9]) == (opaque ? 2 : 6));  // IHDR colour type
+    const auto z = zlib_of(file);
+    REQUIRE(z.size() >= 6);
+    CHECK(z[0] == 0x78);
+    CHECK((z[0] * 256 + z[1]) % 31 == 0);
+    const auto filtered = paeth_rows(px, c.w, c.h, bpp);
+    const std::uint32_t adler = std::uint32_t(z[z.size() - 4]) << 24 | std::uint32_t(z[z.size() - 3]) << 16 |
+                                std::uint32_t(z[z.size() - 2]) << 8 | std::uint32_t(z[z.size() - 1]);
+    CHECK(adler == adler32_ref(filtered));
+    const std::size_t raw = filtered.size(), segments = (raw + 16383) / 16384;
+    if (c.kind == 0) {  // noise: stored segments, 5 bytes of header each
+      CHECK(z.size() == 2 + raw + 5 * segments + 4);
+    } else if (c.kind == 3 && c.w >= 64) {
+      CHECK(z.size() * 40 < raw);
+    } else if (c.kind == 2 && raw > 20000) {
+      CHECK(z.size() * 10 < raw * 8);
+    }
+    // A view with a pitch of its own gives the same file as the tight pixels.
+    ImageU8 wide(c.w + 5, c.h, cpu);
+    std::vector<uchar4> wide_px(std::size_t(c.w + 5) * std::size_t(c.h), uchar4{9, 9, 9, 9});
+    for (int y = 0; y < c.h; ++y)
+      std::copy_n(px.begin() + std::ptrdiff_t(y) * c.w, c.w, wide_px.begin() + std::ptrdiff_t(y) * (c.w + 5) + 2);
+    io::upload(wide, std::span<const uchar4>(wide_px));
+    CHECK(io::encode(wide.crop_view(2, 0, c.w, c.h), io::Format::png, par) == file);
+  }
+}
+
+TEST_CASE("io PNG parallel deflate: about libdeflate level 2's size on smooth pictures; f32 and save paths",
+          "[io][png][png_parallel]") {
+  const int w = 600, h = 300;
+  std::vector<float4> fpx(std::size_t(w) * h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)  // a soft gradient and a disc: a card's background, in miniature
+      fpx[std::size_t(y) * w + std::size_t(x)] =
+          float4{float(x) / w, float(y) / h, (x - 300) * (x - 300) + (y - 150) * (y - 150) < 8000 ? 0.9f : 0.2f, 1.f};
+  ImageF32 f(w, h, cpu);
+  io::upload(f, std::span<const float4>(fpx));
+  ImageU8 u(w, h, cpu);
+  io::convert(f, u);
+  const io::SaveParams par{.png_deflate = io::PngDeflate::parallel};
+  const auto pf = io::encode(f, io::Format::png, par);
+  CHECK(pf == io::encode(u, io::Format::png, par));
+  const auto l1 = io::encode(u, io::Format::png, {.png_compression = 1});
+  const auto l2 = io::encode(u, io::Format::png, {.png_compression = 2});
+  INFO("parallel " << pf.size() << " bytes, libdeflate level 1 " << l1.size() << ", level 2 " << l2.size());
+  CHECK(pf.size() < l1.size() * 3 / 2);
+  const auto back = io::download(u);
+  require_round_trip(pf, back, w, h);
+
+  const auto path = std::filesystem::temp_directory_path() / "imagecuda_png_parallel.png";
+  io::save(f, path, par);
+  ImageU8 loaded(w, h, cpu);
+  io::load(path, loaded);
+  CHECK(test::max_abs_diff(io::download(loaded), back) == 0);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("io PNG parallel deflate: errors name the parameter and leave the image usable", "[io][png][png_parallel][errors]") {
+  ImageU8 img(8, 8, cpu);
+  io::upload(img, std::span<const uchar4>(make_pixels(8, 8, 1, 5)));
+  REQUIRE_IMAGECUDA_ERROR(
+      (void)io::encode(img, io::Format::png, {.bit_depth = 16, .png_deflate = io::PngDeflate::parallel}),
+      ErrorCode::unsupported, "PngDeflate::parallel writes 8-bit PNGs only, got bit_depth 16");
+  REQUIRE_IMAGECUDA_ERROR((void)io::encode(img, io::Format::png, {.png_deflate = static_cast<io::PngDeflate>(7)}),
+                          ErrorCode::invalid_argument, "png_deflate must be libdeflate or parallel, got 7");
+  // JPEG ignores png_deflate; the image still encodes.
+  CHECK(!io::encode(img, io::Format::jpeg, {.png_deflate = io::PngDeflate::parallel}).empty());
+  CHECK(io::save_requirements(8, 8, {.png_deflate = io::PngDeflate::parallel}).bytes >
+        io::save_requirements(8, 8).bytes);
 }

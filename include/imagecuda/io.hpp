@@ -231,6 +231,20 @@ void load(std::span<const std::byte> bytes, ImageU8& dst, const LoadParams& p = 
 /// Nothing is allocated on a device.
 ImageInfo decode(std::span<const std::byte> bytes, std::span<uchar4> dst, const LoadParams& p = {});
 
+/// How save()/encode() compress a PNG (SaveParams::png_deflate).
+enum class PngDeflate {
+  /// On the host, with libdeflate at SaveParams::png_compression (0..9): zlib-style levels,
+  /// row filters chosen per level (docs/io.md). 8 and 16 bits.
+  libdeflate,
+  /// On the image's device, in parallel, with imagecuda's own deflate: Paeth on every row, then
+  /// the filtered rows in independent 16 KiB segments, each one deflate block with its own
+  /// Huffman tables and run-length matches (zlib's Z_RLE). A CUDA image is encoded by kernels and
+  /// only the compressed stream comes to the host; a CPU image runs the same code on the host,
+  /// and both write the same bytes. On a social card: about the size of libdeflate level 2, and
+  /// no host CPU time to speak of (docs/io.md). 8-bit only; png_compression is validated, unused.
+  parallel,
+};
+
 struct SaveParams {
   /// JPEG quality 1..100 (validated for every format).
   int quality = 95;
@@ -245,7 +259,14 @@ struct SaveParams {
   /// 8-bit images as v/255; quality, bit_depth and png_compression are validated but unused.
   /// encode() takes the format as an argument and ignores this.
   std::optional<Format> format = std::nullopt;
+  /// PNG compressor: libdeflate on the host (default) or PngDeflate::parallel on the image's device.
+  PngDeflate png_deflate = PngDeflate::libdeflate;
 };
+
+/// Scratch that save()/encode() with `p` use on the image's device: save_requirements(w, h)
+/// for an ImageF32 to an 8-bit file, plus PngDeflate::parallel's buffers (about twice the RGBA8
+/// size) when `p` asks for it, for either image type.
+[[nodiscard]] WorkspaceRequirements save_requirements(int width, int height, const SaveParams& p);
 
 /// Encodes to memory. Blocks until done. f32 pixels become round(clamp(v,0,1)*255) (8-bit, on
 /// the image's device, scratch from the workspace) or round(clamp(v,0,1)*65535) (16-bit, on the

@@ -94,7 +94,6 @@ void check_declared_size(const Origin& o, std::uint64_t w, std::uint64_t h, std:
 // --- PNG decoder (libspng) --------------------------------------------------------------------
 Header png_header(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
 HostImage png_decode(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);
-
 // --- PNG encoder (png_write.cpp: imagecuda's writer, libdeflate) ------------------------------
 /// A PNG of `channels` (3: RGB, 4: RGBA) samples per pixel of `bit_depth` 8 or 16 bits, taken
 /// from tightly packed samples with `src_channels` (3 or 4, >= channels) per pixel: 8-bit samples
@@ -112,6 +111,13 @@ std::vector<std::byte> png16_encode(const std::uint16_t* rgba, int w, int h, int
 /// (zeros for the first row): the vectorised loop png_write uses (exposed for its exhaustive test).
 void png_filter_paeth(const std::uint8_t* row, const std::uint8_t* prev, std::uint8_t* out, std::size_t n,
                       std::size_t bpp) noexcept;
+/// A PNG file around a zlib stream `z` of filtered rows: signature, IHDR (8 or 16 bits, RGB
+/// for 3 channels, RGBA for 4), IDAT chunks of at most 1 MiB, IEND.
+std::vector<std::byte> png_file(int w, int h, int bit_depth, int channels, const std::uint8_t* z, std::size_t zn);
+/// SaveParams::png_deflate = PngDeflate::parallel on the host (png_parallel.cpp): the zlib
+/// stream of RGBA8 pixels at `rgba` (`pitch` bytes a row), the same bytes as the CUDA kernels;
+/// `opaque` says whether the rows hold RGB.
+std::vector<std::uint8_t> png_parallel_zlib(const std::uint8_t* rgba, std::size_t pitch, int w, int h, bool& opaque);
 
 // --- JPEG (TurboJPEG) ------------------------------------------------------------------------
 Header jpeg_header(std::span<const std::byte> bytes, const Origin& o, const LoadParams& p);

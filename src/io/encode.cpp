@@ -3,13 +3,17 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
 #include <system_error>
 
 #include "codec.hpp"
 #include "over_white.hpp"
+#include "png_parallel.hpp"
+#include "png_parallel_kernels.hpp"
 
 namespace imagecuda::io {
 
@@ -40,6 +44,38 @@ void validate(const Origin& o, ConstImageView<P> img, Format format, const SaveP
                              "{}: {}: format must be png, jpeg or hdr, got {}", o.op, o.name, f);
   if (format == Format::jpeg && p.bit_depth != 8)
     fail(o, ErrorCode::unsupported, "JPEG is 8-bit only, got bit_depth {}", p.bit_depth);
+  const int d = static_cast<int>(p.png_deflate);
+  imagecuda::detail::expects(d >= 0 && d <= static_cast<int>(PngDeflate::parallel), ErrorCode::invalid_argument,
+                             "{}: {}: png_deflate must be libdeflate or parallel, got {}", o.op, o.name, d);
+  if (format == Format::png && p.png_deflate == PngDeflate::parallel && p.bit_depth != 8)
+    fail(o, ErrorCode::unsupported, "PngDeflate::parallel writes 8-bit PNGs only, got bit_depth {}", p.bit_depth);
+}
+
+bool parallel_png(Format format, const SaveParams& p) {
+  return format == Format::png && p.png_deflate == PngDeflate::parallel;
+}
+
+/// PngDeflate::parallel: on a CUDA device, kernels into `scratch` (pz::scratch_layout's bytes;
+/// null: allocated here) and the zlib stream down; on the CPU, the same code on the host.
+std::vector<std::byte> encode_png_parallel(ConstImageView<uchar4> img, std::byte* scratch, const Exec& ex,
+                                           const Origin& o) {
+  const int w = img.width(), h = img.height();
+  bool opaque = true;
+  std::vector<std::uint8_t> z;
+  if (img.device().is_cpu()) {
+    z = codec::png_parallel_zlib(reinterpret_cast<const std::uint8_t*>(img.data()), img.pitch(), w, h, opaque);
+  } else {
+    const std::size_t bytes = codec::pz::scratch_layout(std::uint32_t(w), std::uint32_t(h)).total;
+    std::optional<imagecuda::detail::Scratch> own;
+    if (scratch == nullptr) scratch = own.emplace(o.op, img.device(), bytes, ex).data();
+    imagecuda::detail::DeviceGuard guard(img.device());
+    const auto head = imagecuda::detail::cuda::png_parallel_deflate(imagecuda::detail::pitched(img), scratch,
+                                                                     ex.stream.value());
+    opaque = head.opaque;
+    z.resize(head.zlib_bytes);
+    imagecuda::detail::cuda::png_parallel_fetch(scratch, w, h, z.size(), z.data(), ex.stream.value());
+  }
+  return codec::png_file(w, h, 8, opaque ? 3 : 4, z.data(), z.size());
 }
 
 /// Waits for the stream when the image lives on a GPU (the CPU backend is already done).
@@ -125,6 +161,7 @@ std::vector<std::byte> encode_impl(ConstImageView<uchar4> img, Format format, co
                                    const Origin& o) {
   validate(o, img, format, p);
   try {
+    if (parallel_png(format, p)) return encode_png_parallel(img, nullptr, ex, o);
     if (format == Format::hdr)
       return encode_hdr<uchar4>(to_host<uchar4>(img, ex), img.width(), img.height(), o,
                                 [](unsigned char v) { return float(v) / 255.f; });
@@ -142,6 +179,14 @@ std::vector<std::byte> encode_impl(ConstImageView<float4> img, Format format, co
                                    const Origin& o) {
   validate(o, img, format, p);
   try {
+    if (parallel_png(format, p)) {  // 8 bits on the device, then encoded there
+      const int w = img.width(), h = img.height();
+      const std::size_t staging = save_requirements(w, h).bytes;
+      imagecuda::detail::Scratch scratch(o.op, img.device(), save_requirements(w, h, p).bytes, ex);
+      ImageView<uchar4> staged(scratch.at<uchar4>(0), w, h, std::size_t(w) * sizeof(uchar4), img.device());
+      convert(img, staged, ex);
+      return encode_png_parallel(staged, scratch.data() + staging, ex, o);
+    }
     if (format == Format::hdr)
       return encode_hdr<float4>(to_host<float4>(img, ex), img.width(), img.height(), o, [](float v) { return v; });
     if (p.bit_depth == 16) {
@@ -194,6 +239,13 @@ WorkspaceRequirements save_requirements(int width, int height) {
   WorkspaceLayout layout;
   layout.add<uchar4>(std::size_t(std::max(width, 0)) * std::size_t(std::max(height, 0)));
   return layout.requirements();
+}
+
+WorkspaceRequirements save_requirements(int width, int height, const SaveParams& p) {
+  WorkspaceRequirements r = save_requirements(width, height);
+  if (p.png_deflate == PngDeflate::parallel && width > 0 && height > 0)
+    r.bytes += codec::pz::scratch_layout(std::uint32_t(width), std::uint32_t(height)).total;
+  return r;
 }
 
 std::vector<std::byte> encode(ConstImageView<float4> img, Format format, const SaveParams& p, const Exec& ex) {

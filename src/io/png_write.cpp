@@ -228,6 +228,24 @@ void png_filter_paeth(const std::uint8_t* row, const std::uint8_t* prev, std::ui
   filter_paeth(row, prev, out, n, bpp);
 }
 
+std::vector<std::byte> png_file(int w, int h, int bit_depth, int channels, const std::uint8_t* z, std::size_t zn) {
+  const std::size_t idats = (zn + idat_max - 1) / idat_max;
+  std::vector<std::byte> file(8 + (12 + 13) + zn + 12 * idats + 12);
+  u8* p = reinterpret_cast<u8*>(file.data());
+  std::memcpy(p, png_signature.data(), 8);
+  p += 8;
+  std::array<u8, 13> ihdr{};
+  put32(ihdr.data(), std::uint32_t(w));
+  put32(ihdr.data() + 4, std::uint32_t(h));
+  ihdr[8] = u8(bit_depth);
+  ihdr[9] = channels == 4 ? 6 : 2;  // colour type: RGBA or RGB
+  // ihdr[10..12]: deflate, adaptive filtering, no interlace (all 0)
+  p = put_chunk(p, "IHDR", ihdr.data(), ihdr.size());
+  for (std::size_t off = 0; off < zn; off += idat_max) p = put_chunk(p, "IDAT", z + off, std::min(idat_max, zn - off));
+  put_chunk(p, "IEND", nullptr, 0);
+  return file;
+}
+
 std::vector<std::byte> png_write(const void* samples, int w, int h, int src_channels, int channels, int bit_depth,
                                  int level, const Origin& o) {
   if (w <= 0 || h <= 0 || w > max_dimension || h > max_dimension)
@@ -309,22 +327,7 @@ std::vector<std::byte> png_write(const void* samples, int w, int h, int src_chan
     const std::size_t zn = libdeflate_zlib_compress(comp.get(), filtered, raw, z, bound);
     if (zn == 0) fail(o, ErrorCode::unsupported, "libdeflate could not compress {} bytes", raw);
 
-    // --- chunks ---
-    const std::size_t idats = (zn + idat_max - 1) / idat_max;
-    std::vector<std::byte> file(8 + (12 + 13) + zn + 12 * idats + 12);
-    u8* p = reinterpret_cast<u8*>(file.data());
-    std::memcpy(p, png_signature.data(), 8);
-    p += 8;
-    std::array<u8, 13> ihdr{};
-    put32(ihdr.data(), std::uint32_t(w));
-    put32(ihdr.data() + 4, std::uint32_t(h));
-    ihdr[8] = u8(bit_depth);
-    ihdr[9] = channels == 4 ? 6 : 2;  // colour type: RGBA or RGB
-    // ihdr[10..12]: deflate, adaptive filtering, no interlace (all 0)
-    p = put_chunk(p, "IHDR", ihdr.data(), ihdr.size());
-    for (std::size_t off = 0; off < zn; off += idat_max) p = put_chunk(p, "IDAT", z + off, std::min(idat_max, zn - off));
-    p = put_chunk(p, "IEND", nullptr, 0);
-    return file;
+    return png_file(w, h, bit_depth, channels, z, zn);
   } catch (const std::bad_alloc&) {
     fail(o, ErrorCode::out_of_memory, "cannot allocate host memory to write a {}x{} PNG ({} bytes of samples)", w,
          h, raw);

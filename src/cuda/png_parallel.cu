@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+/// @file png_parallel.cu  PngDeflate::parallel on a CUDA device: one block per 16 KiB segment of
+/// the filtered stream (src/io/png_parallel.hpp has the format and the shared formula).
+///
+/// Three kernels on the caller's stream, then two downloads:
+/// 1. opaque_kernel: flags[0] (of the 16 flag bytes: [0] opaque, [2..3] the stream's size) stays nonzero when every alpha is 255 (RGB is written), else 0.
+/// 2. deflate_kernel: per segment, the filtered bytes into shared memory, their Adler-32 sums, a
+///    histogram of the run tokens, the Huffman tables (ranks in parallel, lengths on one thread),
+///    every thread's bit offset from a block scan, the bits written with shared-memory atomics,
+///    and the block (or a stored block when not smaller) into the segment's slot.
+/// 3. gather_kernel: each segment's bytes to its place in the zlib stream (offset: the sum of the
+///    segments before it), the zlib header, and Adler-32 from all the segments' sums.
+#include <cub/block/block_reduce.cuh>
+#include <cub/block/block_scan.cuh>
+
+#include <cstring>
+
+#include "io/png_parallel.hpp"
+#include "io/png_parallel_kernels.hpp"
+#include "launch.cuh"
+
+namespace imagecuda::detail::cuda {
+namespace {
+
+namespace pz = io::codec::pz;
+using pz::u32;
+using pz::u64;
+using pz::u8;
+
+constexpr int threads = 256;
+constexpr u32 chunk = pz::segment_bytes / threads;  // bytes of the segment each thread tokenises
+constexpr u32 none = 0xffffffffu;
+static_assert(pz::segment_bytes % threads == 0);
+
+__global__ void __launch_bounds__(threads) opaque_kernel(Pitched<const uchar4> img, u32* flags) {
+  bool translucent = false;
+  const u64 w = u64(img.width), n = w * u64(img.height);
+  for (u64 i = blockIdx.x * threads + threadIdx.x; i < n; i += u64(gridDim.x) * threads) {
+    const u64 y = i / w;
+    translucent |= img.row(int(y))[i - y * w].w != 255;
+  }
+  if (__any_sync(0xffffffffu, translucent) && (threadIdx.x & 31) == 0) atomicAnd(flags, 0u);
+}
+
+struct Shared {
+  u8 in[pz::segment_bytes];
+  u32 out[pz::slot_bytes / 4];
+  u32 hist[pz::lit_symbols];
+  pz::SymFreq sorted[pz::lit_symbols];
+  pz::Tables tables;
+  u32 first[threads];  // first run start in each thread's chunk, or `none`
+  int used;
+  u64 bytes;  // the dynamic block's bytes
+  union {
+    cub::BlockReduce<u64, threads>::TempStorage reduce;
+    cub::BlockScan<u64, threads>::TempStorage scan;
+  } cub;
+};
+static_assert(sizeof(Shared) <= 48 * 1024, "deflate_kernel's shared memory must fit without an opt-in");
+
+/// Calls f(length, byte) for each run that starts in this thread's chunk [c0, c1) of in[0..len).
+template <class F>
+__device__ void for_runs(const Shared& sh, u32 len, F&& f) {
+  const u32 t = threadIdx.x, c0 = t * chunk, c1 = min(c0 + chunk, len);
+  u32 r = sh.first[t];
+  if (r == none) return;
+  while (r < c1) {
+    u32 e = r + 1;
+    while (e < c1 && sh.in[e] == sh.in[e - 1]) ++e;
+    if (e == c1 && c1 < len && sh.in[c1] == sh.in[c1 - 1]) {  // the run goes on into later chunks
+      e = len;
+      for (u32 k = t + 1; k < threads; ++k)
+        if (sh.first[k] != none) {
+          e = sh.first[k];
+          break;
+        }
+    }
+    f(e - r, sh.in[r]);
+    r = e;
+  }
+}
+
+struct HistVisitor {
+  u32* hist;
+  __device__ void literal(u8 b) { atomicAdd(hist + b, 1u); }
+  __device__ void match(u32 m) { atomicAdd(hist + pz::length_code(m).symbol, 1u); }
+};
+
+__global__ void __launch_bounds__(threads)
+    deflate_kernel(Pitched<const uchar4> img, const u32* flags, pz::SegmentResult* results, u8* slots) {
+  extern __shared__ __align__(16) unsigned char smem[];
+  Shared& sh = *reinterpret_cast<Shared*>(smem);
+  const pz::Geometry g{u32(img.width), u32(img.height), flags[0] != 0 ? 3u : 4u};
+  const u32 seg = blockIdx.x, t = threadIdx.x;
+  if (seg >= g.segments()) return;  // sized for RGBA; an opaque image has fewer segments
+  const u32 len = g.segment_length(seg);
+  const bool final = seg + 1 == g.segments();
+  const u64 start = u64(seg) * pz::segment_bytes;
+  const u64 rb = g.row_bytes();
+  const u32 y0 = u32(start / rb), i0 = u32(start - u64(y0) * rb);
+  const auto* base = reinterpret_cast<const u8*>(img.data);
+
+  // Filtered bytes and the segment's Adler-32 sums.
+  u64 a = 0, b = 0;
+  for (u32 j = t; j < len; j += threads) {
+    const u32 i = i0 + j, dy = u32(i / rb);
+    const u8 x = pz::filtered_byte(base, img.pitch, g, y0 + dy, u32(i - dy * rb));
+    sh.in[j] = x;
+    a += x;
+    b += u64(len - j) * x;
+  }
+  for (u32 s = t; s < pz::lit_symbols; s += threads) sh.hist[s] = s == 256 ? 1u : 0u;  // end of block
+  __syncthreads();
+  {
+    using Reduce = cub::BlockReduce<u64, threads>;
+    const u64 sa = Reduce(sh.cub.reduce).Sum(a);
+    __syncthreads();
+    const u64 sb = Reduce(sh.cub.reduce).Sum(b);
+    __syncthreads();
+    if (t == 0) {
+      results[seg].a = sa;
+      results[seg].b = sb;
+    }
+  }
+
+  // Run starts, then the histogram of the tokens.
+  {
+    const u32 c0 = t * chunk, c1 = min(c0 + chunk, len);
+    u32 f = none;
+    for (u32 i = c0; i < c1; ++i)
+      if (i == 0 || sh.in[i] != sh.in[i - 1]) {
+        f = i;
+        break;
+      }
+    sh.first[t] = f;
+  }
+  __syncthreads();
+  HistVisitor hv{sh.hist};
+  for_runs(sh, len, [&](u32 n, u8 v) { pz::run_tokens(n, v, hv); });
+  __syncthreads();
+
+  // Tables: the used symbols ranked by (frequency, symbol), the rest on one thread.
+  if (t == 0) sh.used = 0;
+  __syncthreads();
+  for (u32 s = t; s < pz::lit_symbols; s += threads) {
+    const u32 f = sh.hist[s];
+    if (f == 0) continue;
+    u32 rank = 0;
+    for (u32 k = 0; k < pz::lit_symbols; ++k) {
+      const u32 fk = sh.hist[k];
+      rank += fk != 0 && (fk < f || (fk == f && k < s));
+    }
+    sh.sorted[rank] = pz::SymFreq{f, s};
+    atomicAdd(&sh.used, 1);
+  }
+  __syncthreads();
+  if (t == 0) pz::finish_tables(sh.tables, sh.sorted, sh.used);
+  __syncthreads();
+
+  // Bit offsets.
+  pz::BitCounter bc{&sh.tables};
+  for_runs(sh, len, [&](u32 n, u8 v) { pz::run_tokens(n, v, bc); });
+  u64 offset = 0, data_bits = 0;
+  cub::BlockScan<u64, threads>(sh.cub.scan).ExclusiveSum(bc.bits, offset, data_bits);
+  if (t == 0) sh.bytes = pz::block_bytes(sh.tables.header_bits + data_bits, sh.tables, final);
+  __syncthreads();
+  const u64 bytes = sh.bytes;
+  u8* slot = slots + std::size_t(seg) * pz::slot_bytes;
+
+  if (bytes >= 5 + u64(len)) {  // stored: not larger than the Huffman block
+    if (t == 0) pz::stored_header(slot, len, final);
+    for (u32 j = t; j < len; j += threads) slot[5 + j] = sh.in[j];
+    if (t == 0) results[seg].bytes = 5 + len;
+    return;
+  }
+  const u32 words = u32((bytes + 3) / 4);
+  for (u32 k = t; k < words; k += threads) sh.out[k] = 0;
+  __syncthreads();
+  if (t == 0) {
+    pz::BitWriter w{sh.out, 0};
+    pz::write_header(sh.tables, final, w);
+  }
+  pz::TokenWriter tw{&sh.tables, pz::BitWriter{sh.out, sh.tables.header_bits + offset}};
+  for_runs(sh, len, [&](u32 n, u8 v) { pz::run_tokens(n, v, tw); });
+  if (t == threads - 1) {
+    pz::BitWriter w{sh.out, sh.tables.header_bits + data_bits};
+    pz::write_end(sh.tables, final, w);
+  }
+  __syncthreads();
+  auto* slot_words = reinterpret_cast<u32*>(slot);
+  for (u32 k = t; k < words; k += threads) slot_words[k] = sh.out[k];
+  if (t == 0) results[seg].bytes = u32(bytes);
+}
+
+__global__ void __launch_bounds__(threads)
+    gather_kernel(int width, int height, u32* flags, const pz::SegmentResult* results, const u8* slots, u8* stream) {
+  const pz::Geometry g{u32(width), u32(height), flags[0] != 0 ? 3u : 4u};
+  const u32 segs = g.segments(), seg = blockIdx.x, t = threadIdx.x;
+  if (seg >= segs) return;
+  using Reduce = cub::BlockReduce<u64, threads>;
+  __shared__ Reduce::TempStorage tmp;
+  __shared__ u64 offset_shared;
+  u64 before = 0;
+  for (u32 s = t; s < seg; s += threads) before += results[s].bytes;
+  const u64 sum = Reduce(tmp).Sum(before);
+  if (t == 0) offset_shared = 2 + sum;
+  __syncthreads();
+  const u64 offset = offset_shared;
+  const u32 n = results[seg].bytes;
+  const u8* src = slots + std::size_t(seg) * pz::slot_bytes;
+  for (u32 j = t; j < n; j += threads) stream[offset + j] = src[j];
+  if (seg == 0 && t == 0) {
+    stream[0] = 0x78;  // deflate, 32 KiB window
+    stream[1] = 0x01;  // no dictionary, fastest; (0x78 * 256 + 0x01) % 31 == 0
+  }
+  if (seg + 1 != segs) return;
+  // The last block: Adler-32 of the whole stream after its bytes, and the stream's size.
+  __syncthreads();
+  u64 sa = 0, sb = 0;
+  const u64 size = g.size();
+  for (u32 s = t; s < segs; s += threads) {
+    const u64 end = u64(s) * pz::segment_bytes + g.segment_length(s);
+    sa += results[s].a % pz::adler_mod;
+    sb += pz::adler_b_term(results[s], size - end);
+  }
+  const u64 ta = Reduce(tmp).Sum(sa);
+  __syncthreads();
+  const u64 tb = Reduce(tmp).Sum(sb);
+  if (t == 0) {
+    const u32 adler_a = u32((1 + ta) % pz::adler_mod), adler_b = u32((size % pz::adler_mod + tb) % pz::adler_mod);
+    const u32 adler = adler_b << 16 | adler_a;
+    u8* p = stream + offset + n;
+    p[0] = u8(adler >> 24);
+    p[1] = u8(adler >> 16);
+    p[2] = u8(adler >> 8);
+    p[3] = u8(adler);
+    *reinterpret_cast<u64*>(flags + 2) = offset + n + 4;  // flags[2..3]: the stream's size
+  }
+}
+
+}  // namespace
+
+PngParallelHead png_parallel_deflate(Pitched<const uchar4> img, void* scratch, cudaStream_t s) {
+  constexpr const char* op = "io::encode (PngDeflate::parallel)";
+  const pz::Layout l = pz::scratch_layout(u32(img.width), u32(img.height));
+  auto* base = static_cast<unsigned char*>(scratch);
+  auto* flags = reinterpret_cast<u32*>(base + l.flags);
+  auto* results = reinterpret_cast<pz::SegmentResult*>(base + l.results);
+  u8* slots = base + l.slots;
+  const u32 max_segments = pz::Geometry{u32(img.width), u32(img.height), 4}.segments();
+
+  IMAGECUDA_CUDA_TRY(cudaMemsetAsync(flags, 1, sizeof(u32), s), op);
+  const u64 pixels = u64(img.width) * u64(img.height);
+  const u64 wanted = (pixels + threads - 1) / threads;
+  const u32 blocks = u32(wanted < 1024 ? wanted : 1024);
+  opaque_kernel<<<blocks, threads, 0, s>>>(img, flags);
+  check_launch(op);
+
+  deflate_kernel<<<max_segments, threads, sizeof(Shared), s>>>(img, flags, results, slots);
+  check_launch(op);
+  gather_kernel<<<max_segments, threads, 0, s>>>(img.width, img.height, flags, results, slots, base + l.stream);
+  check_launch(op);
+
+  u32 head[4] = {0, 0, 0, 0};
+  IMAGECUDA_CUDA_TRY(cudaMemcpyAsync(head, flags, sizeof(head), cudaMemcpyDeviceToHost, s), op);
+  IMAGECUDA_CUDA_TRY(cudaStreamSynchronize(s), op);
+  u64 bytes = 0;
+  std::memcpy(&bytes, head + 2, sizeof(bytes));
+  return PngParallelHead{head[0] != 0, bytes};
+}
+
+void png_parallel_fetch(const void* scratch, int width, int height, std::size_t bytes, void* dst, cudaStream_t s) {
+  constexpr const char* op = "io::encode (PngDeflate::parallel)";
+  const pz::Layout l = pz::scratch_layout(u32(width), u32(height));
+  IMAGECUDA_CUDA_TRY(cudaMemcpyAsync(dst, static_cast<const unsigned char*>(scratch) + l.stream, bytes,
+                                     cudaMemcpyDeviceToHost, s),
+                     op);
+  IMAGECUDA_CUDA_TRY(cudaStreamSynchronize(s), op);
+}
+
+}  // namespace imagecuda::detail::cuda

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+/// @file png_parallel.cpp  PngDeflate::parallel on the host: the segments of png_parallel.hpp one
+/// after another, with the functions the CUDA kernels use, so that the bytes are the same.
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <vector>
+
+#include "codec.hpp"
+#include "png_parallel.hpp"
+
+namespace imagecuda::io::codec {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "the bit writer's words are stored little-endian");
+
+/// Calls f(length, byte) for each run of equal bytes in in[0..len).
+template <class F>
+void for_runs(const pz::u8* in, pz::u32 len, F&& f) {
+  for (pz::u32 r = 0; r < len;) {
+    pz::u32 e = r + 1;
+    while (e < len && in[e] == in[e - 1]) ++e;
+    f(e - r, in[r]);
+    r = e;
+  }
+}
+
+struct HistVisitor {
+  pz::u32* hist;
+  void literal(pz::u8 b) { ++hist[b]; }
+  void match(pz::u32 m) { ++hist[pz::length_code(m).symbol]; }
+};
+
+bool all_opaque(const pz::u8* rgba, std::size_t pitch, int w, int h) {
+  for (int y = 0; y < h; ++y) {
+    const pz::u8* row = rgba + std::size_t(y) * pitch;
+    for (int x = 0; x < w; ++x)
+      if (row[4 * std::size_t(x) + 3] != 255) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> png_parallel_zlib(const std::uint8_t* rgba, std::size_t pitch, int w, int h, bool& opaque) {
+  using namespace pz;
+  opaque = all_opaque(rgba, pitch, w, h);
+  const Geometry g{u32(w), u32(h), opaque ? 3u : 4u};
+  const u32 segs = g.segments();
+  const u64 rb = g.row_bytes();
+  std::vector<u8> z;
+  z.reserve(2 + g.size() / 4 + 4);
+  z.push_back(0x78);
+  z.push_back(0x01);
+  std::vector<u8> in(segment_bytes);
+  std::vector<u32> out(slot_bytes / 4);
+  u32 hist[lit_symbols];
+  SymFreq sorted[lit_symbols];
+  Tables t;
+  u64 sum_a = 0, sum_b = 0;
+  for (u32 s = 0; s < segs; ++s) {
+    const u32 len = g.segment_length(s);
+    const bool final = s + 1 == segs;
+    const u64 start = u64(s) * segment_bytes;
+    SegmentResult r{0, 0, 0, 0};
+    u32 y = u32(start / rb), i = u32(start - u64(y) * rb);
+    for (u32 j = 0; j < len; ++j) {
+      const u8 x = filtered_byte(rgba, pitch, g, y, i);
+      in[j] = x;
+      r.a += x;
+      r.b += u64(len - j) * x;
+      if (++i == rb) {
+        i = 0;
+        ++y;
+      }
+    }
+    sum_a += r.a % adler_mod;
+    sum_b += adler_b_term(r, g.size() - (start + len));
+
+    for (u32& v : hist) v = 0;
+    hist[256] = 1;  // end of block
+    HistVisitor hv{hist};
+    for_runs(in.data(), len, [&](u32 n, u8 v) { run_tokens(n, v, hv); });
+    finish_tables(t, sorted, sort_used(hist, lit_symbols, sorted));
+    BitCounter bc{&t};
+    for_runs(in.data(), len, [&](u32 n, u8 v) { run_tokens(n, v, bc); });
+    const u64 bytes = block_bytes(t.header_bits + bc.bits, t, final);
+    const std::size_t at = z.size();
+    if (bytes >= 5 + u64(len)) {  // stored: not larger than the Huffman block
+      z.resize(at + 5 + len);
+      stored_header(z.data() + at, len, final);
+      std::copy(in.begin(), in.begin() + len, z.begin() + std::ptrdiff_t(at + 5));
+      continue;
+    }
+    std::fill(out.begin(), out.end(), 0u);
+    BitWriter w{out.data(), 0};
+    write_header(t, final, w);
+    TokenWriter tw{&t, w};
+    for_runs(in.data(), len, [&](u32 n, u8 v) { run_tokens(n, v, tw); });
+    write_end(t, final, tw.w);
+    z.resize(at + bytes);
+    std::memcpy(z.data() + at, out.data(), bytes);  // little-endian words: the bytes in order
+  }
+  const u32 a = u32((1 + sum_a) % adler_mod), b = u32((g.size() % adler_mod + sum_b) % adler_mod);
+  const u32 adler = b << 16 | a;
+  for (int k = 3; k >= 0; --k) z.push_back(u8(adler >> (8 * k)));
+  return z;
+}
+
+}  // namespace imagecuda::io::codec
