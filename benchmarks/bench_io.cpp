@@ -116,6 +116,26 @@ void io_cases(std::vector<bench::Case>& cases) {
                     double(bytes.size()) / 1024.0),
         [card, level](Stream) { (void)io::encode(*card, io::Format::png, {.png_compression = level}); });
   }
+  // PngDeflate::parallel: the same card on the CPU backend (the host runs the kernels' code),
+  // then on the GPU from an RGBA8 image to the file's bytes on the host (workspace warm).
+  const io::SaveParams par{.png_deflate = io::PngDeflate::parallel};
+  const double par_kib = double(io::encode(*card, io::Format::png, par).size()) / 1024.0;
+  add(fmt::format("encode-only PNG 1200x630 card-like (CPU backend, PngDeflate::parallel, {:.0f} KiB)", par_kib),
+      [card, par](Stream) { (void)io::encode(*card, io::Format::png, par); });
+  {
+    auto card_dev = std::make_shared<ImageU8>(1200, 630, gpu);
+    io::upload(*card_dev, std::span<const uchar4>(photo_like(1200, 630)));
+    auto big_dev = std::make_shared<ImageU8>(w, h, gpu);
+    io::upload(*big_dev, std::span<const uchar4>(px));
+    auto pws = std::make_shared<Workspace>(io::save_requirements(w, h, par), gpu);
+    synchronize();
+    add(fmt::format("encode PNG 1200x630 card-like on cuda:0 (PngDeflate::parallel, to host bytes, {:.0f} KiB)",
+                    par_kib),
+        [card_dev, pws, par](Stream s) { (void)io::encode(*card_dev, io::Format::png, par, Exec{s, pws.get()}); });
+    add(fmt::format("encode PNG 4K on cuda:0 (PngDeflate::parallel, to host bytes, {:.1f} MB)",
+                    double(io::encode(*host_u8, io::Format::png, par).size()) / 1e6),
+        [big_dev, pws, par](Stream s) { (void)io::encode(*big_dev, io::Format::png, par, Exec{s, pws.get()}); });
+  }
   add("encode-only JPEG 4K q95 (host, TurboJPEG)", [host_u8](Stream) {
     (void)io::encode(*host_u8, io::Format::jpeg);
   });

@@ -7,7 +7,8 @@
 //       generator that made examples/data/photo.jpg)
 //   imagecuda_pipeline --photos DIR [--threads 1,4,8] [--seconds S] [--codec-threads C]
 //                      [--slots K] [--depth D] [--text per-card|cached|both] [--png-compression L]
-//                      [--decode cpu|gpu|both] [--jpeg-encode cpu|gpu|both] [--out FILE.md]
+//                      [--decode cpu|gpu|both] [--jpeg-encode cpu|gpu|both] [--png-encode cpu|gpu|both]
+//                      [--out FILE.md]
 //       runs the pipeline over all DIR/*.jpg repeatedly: T GPU lanes (host threads), each with
 //       its own stream and CardRenderer, fed by a pool of C codec threads that read + decode the
 //       photos (TurboJPEG) into pinned buffers and encode the cards (PNG + JPEG q90) from pinned
@@ -15,7 +16,10 @@
 //       its photos on its stream with its own io::GpuJpegDecoder (nvJPEG; builds with
 //       IMAGECUDA_WITH_NVJPEG). With --jpeg-encode gpu each lane encodes its cards' JPEGs from the
 //       device with its own io::GpuJpegEncoder (nvJPEG), right after the card's download, and the
-//       codec threads write only the PNGs (default: cpu). Reports cards/s per T, the time split per card and memory_stats()
+//       codec threads write only the PNGs (default: cpu). With --png-encode gpu each lane writes
+//       its cards' PNGs on its stream with io::encode's PngDeflate::parallel (the kernels of
+//       src/cuda/png_parallel.cu, scratch from a workspace per lane), and only the compressed
+//       file comes to the host (default: cpu, libdeflate on the codec threads). Reports cards/s per T, the time split per card and memory_stats()
 //       before and after the timed part; exits 1 if the device allocation count (or nvJPEG's own)
 //       grew after warm-up.
 #include "../examples/social_card.hpp"
@@ -175,6 +179,9 @@ enum class DecodeMode { cpu, gpu };
 /// each lane's stream (io::GpuJpegEncoder, from the card still on the device).
 enum class EncodeMode { cpu, gpu };
 
+/// The lanes' PNG encode with --png-encode gpu.
+const ic::io::SaveParams png_gpu_params{.png_deflate = ic::io::PngDeflate::parallel};
+
 /// True when this build and device can decode on the GPU (io::GpuJpegDecoder).
 bool gpu_decode_available(ic::Device device) {
 #if defined(IMAGECUDA_HAS_NVJPEG)
@@ -198,6 +205,7 @@ struct Config {
   int png_compression = 1;
   std::optional<std::vector<DecodeMode>> decode_modes;  // default: both when the GPU decoder is available
   std::vector<EncodeMode> jpeg_modes{EncodeMode::cpu};
+  std::vector<EncodeMode> png_modes{EncodeMode::cpu};
   std::optional<fs::path> out;
 };
 
@@ -213,6 +221,7 @@ struct Result {
   social_card::TextMode text = social_card::TextMode::per_card;
   DecodeMode decode = DecodeMode::cpu;
   EncodeMode jpeg = EncodeMode::cpu;
+  EncodeMode png = EncodeMode::cpu;
   bool decode_hardware = false;  // nvJPEG on the GPU's JPEG engines (every lane)
   std::uint64_t cards = 0;
   double seconds = 0;
@@ -230,9 +239,9 @@ struct Result {
 class Run {
  public:
   Run(const Config& cfg, const std::vector<fs::path>& files, int lanes, social_card::TextMode text,
-      DecodeMode decode, EncodeMode jpeg, ic::Device device, int max_w, int max_h)
+      DecodeMode decode, EncodeMode jpeg, EncodeMode png, ic::Device device, int max_w, int max_h)
       : cfg_(cfg), files_(files), device_(device), max_w_(max_w), max_h_(max_h), text_(text), decode_(decode),
-        jpeg_(jpeg) {
+        jpeg_(jpeg), png_(png) {
     const bool pinned = device.is_cuda();
     for (int l = 0; l < lanes; ++l) {
       auto lane = std::make_unique<Lane>();
@@ -246,6 +255,10 @@ class Run {
       }
       if (jpeg == EncodeMode::gpu) lane->encoder = std::make_unique<ic::io::GpuJpegEncoder>(device);
 #endif
+      if (png == EncodeMode::gpu)
+        lane->png_workspace = std::make_unique<ic::Workspace>(
+            ic::io::save_requirements(social_card::card_width, social_card::card_height, png_gpu_params), device,
+            lane->stream);
       for (int s = 0; s < cfg.slots; ++s) {
         // GPU decode: the codec threads only read the file, no pinned photo buffer.
         const std::size_t photo_pixels = decode == DecodeMode::cpu ? std::size_t(max_w) * std::size_t(max_h) : 0;
@@ -264,6 +277,7 @@ class Run {
     r.text = text_;
     r.decode = decode_;
     r.jpeg = jpeg_;
+    r.png = png_;
 #if defined(IMAGECUDA_HAS_NVJPEG)
     r.decode_hardware = decode_ == DecodeMode::gpu;
     for (auto& lane : lanes_)
@@ -327,8 +341,9 @@ class Run {
     HostBuffer out;  // the card, RGBA8
     std::vector<std::byte> file;
     std::vector<std::byte> jpeg;  // EncodeMode::gpu: the card's JPEG, from the lane's encoder
+    std::vector<std::byte> png;   // EncodeMode::gpu: the card's PNG, written by the lane
     int width = 0, height = 0;
-    std::int64_t decode_ns = 0, gpu_ns = 0, jpeg_ns = 0;
+    std::int64_t decode_ns = 0, gpu_ns = 0, jpeg_ns = 0, png_ns = 0;
     Clock::time_point gpu_start;
     Event event;  // recorded after the card's download
   };
@@ -341,6 +356,8 @@ class Run {
     ic::ImageU8 photo8;  // the decoded photo, RGBA8 on the device
     std::unique_ptr<ic::io::GpuJpegEncoder> encoder;  // GPU JPEG encode
 #endif
+    std::unique_ptr<ic::Workspace> png_workspace;  // GPU PNG encode
+
     std::vector<std::unique_ptr<Slot>> slots;
     std::mutex mutex;
     std::condition_variable ready_cv;
@@ -378,6 +395,9 @@ class Run {
     return c;
   }
 
+  /// True when the lane itself encodes (PNG or JPEG on the GPU) and so waits for each card.
+  [[nodiscard]] bool lane_encodes() const { return jpeg_ == EncodeMode::gpu || png_ == EncodeMode::gpu; }
+
   /// Codec thread: read the next photo's bytes and (CPU decode) decode them into the slot's
   /// pinned buffer.
   void decode(Slot& s) {
@@ -413,7 +433,7 @@ class Run {
         Slot* done = inflight.front();
         inflight.pop_front();
         done->event.synchronize();
-        if (jpeg_ == EncodeMode::cpu) done->gpu_ns = ns_since(done->gpu_start);  // GPU encode: set below
+        if (!lane_encodes()) done->gpu_ns = ns_since(done->gpu_start);  // GPU encode: set below
         pool_->submit([this, done] { encode(*done); });
       };
       for (;;) {
@@ -447,20 +467,28 @@ class Run {
         lane.renderer->compose();
         lane.renderer->download(s->out.data());
         s->event.record(lane.stream);
-#if defined(IMAGECUDA_HAS_NVJPEG)
-        if (jpeg_ == EncodeMode::gpu) {
-          // The encode reads the renderer's 8-bit card, which the next card's download rewrites,
-          // and returns with the file on the host: this lane waits for each card here, so
-          // --depth has no effect on these rows. The card's GPU stage ends at its event; the
-          // JPEG time is the encode call alone (its GPU part and the copy of the file).
+        if (lane_encodes()) {
+          // The encoders read the renderer's 8-bit card, which the next card's download rewrites,
+          // and return with the file on the host: this lane waits for each card here, so --depth
+          // has no effect on these rows. The card's GPU stage ends at its event; the PNG and JPEG
+          // times are the encode calls alone (their GPU part and the copy of the file).
           s->event.synchronize();
           s->gpu_ns = ns_since(s->gpu_start);
-          const auto t0 = Clock::now();
-          lane.encoder->encode(lane.renderer->card8().view(), s->jpeg, {.quality = social_card::jpeg_quality},
-                               {lane.stream});
-          s->jpeg_ns = ns_since(t0);
-        }
+          if (png_ == EncodeMode::gpu) {
+            const auto t0 = Clock::now();
+            s->png = ic::io::encode(lane.renderer->card8(), ic::io::Format::png, png_gpu_params,
+                                    {lane.stream, lane.png_workspace.get()});
+            s->png_ns = ns_since(t0);
+          }
+#if defined(IMAGECUDA_HAS_NVJPEG)
+          if (jpeg_ == EncodeMode::gpu) {
+            const auto t0 = Clock::now();
+            lane.encoder->encode(lane.renderer->card8().view(), s->jpeg, {.quality = social_card::jpeg_quality},
+                                 {lane.stream});
+            s->jpeg_ns = ns_since(t0);
+          }
 #endif
+        }
         inflight.push_back(s);
         if (inflight.size() >= depth) finish_oldest();
       }
@@ -476,14 +504,18 @@ class Run {
       const ic::ConstImageView<uchar4> card(s.out.data(), social_card::card_width, social_card::card_height,
                                             social_card::card_width * sizeof(uchar4), ic::Device::cpu());
       const auto t0 = Clock::now();
-      const auto png = ic::io::encode(card, ic::io::Format::png, {.png_compression = cfg_.png_compression});
+      std::vector<std::byte> cpu_png;  // GPU encode: the lane already has the file
+      if (png_ == EncodeMode::cpu)
+        cpu_png = ic::io::encode(card, ic::io::Format::png, {.png_compression = cfg_.png_compression});
+      const std::vector<std::byte>& png = png_ == EncodeMode::gpu ? s.png : cpu_png;
       const auto t1 = Clock::now();
       // GPU encode: the lane already has the file (its time: the lane's encode call).
       std::vector<std::byte> cpu_jpg;
       if (jpeg_ == EncodeMode::cpu)
         cpu_jpg = ic::io::encode(card, ic::io::Format::jpeg, {.quality = social_card::jpeg_quality});
       const std::vector<std::byte>& jpg = jpeg_ == EncodeMode::gpu ? s.jpeg : cpu_jpg;
-      const std::int64_t png_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
+      const std::int64_t png_ns = png_ == EncodeMode::gpu ? s.png_ns
+                                                          : std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
       const std::int64_t jpeg_ns = jpeg_ == EncodeMode::gpu ? s.jpeg_ns : ns_since(t1);
       if (timing_.load()) {  // completed inside the timed window: its stage times count
         decode_ns_ += s.decode_ns;
@@ -506,6 +538,7 @@ class Run {
   social_card::TextMode text_;
   DecodeMode decode_;
   EncodeMode jpeg_;
+  EncodeMode png_;
   std::vector<std::unique_ptr<Lane>> lanes_;
   Pool* pool_ = nullptr;
   std::atomic<std::uint64_t> next_photo_{0}, completed_{0}, timed_cards_{0};
@@ -525,13 +558,15 @@ const char* text_name(social_card::TextMode m) {
   return "?";
 }
 
-/// The decode column: where the photo was decoded, and for GPU-encode rows where the JPEG was made.
+/// The decode column: where the photo was decoded, and for GPU-encode rows where the JPEG and the
+/// PNG were made.
 std::string codec_name(const Result& r) {
   std::string d = r.decode == DecodeMode::cpu ? "TurboJPEG (CPU)"
                   : r.decode_hardware         ? "nvJPEG (GPU, hardware)"
                                               : "nvJPEG (GPU, CUDA)";
   // Only GPU-encode rows say so: the TurboJPEG-encode rows keep the labels of earlier runs.
   if (r.jpeg == EncodeMode::gpu) d += ", JPEG encode nvJPEG (GPU)";
+  if (r.png == EncodeMode::gpu) d += ", PNG encode PngDeflate::parallel (GPU)";
   return d;
 }
 
@@ -567,7 +602,8 @@ int usage() {
                "usage: imagecuda_pipeline --make-photos DIR N\n"
                "       imagecuda_pipeline --photos DIR [--threads 1,4,8] [--seconds S] [--codec-threads C]\n"
                "                          [--slots K] [--depth D] [--text per-card|cached|both] [--png-compression L]\n"
-               "                          [--decode cpu|gpu|both] [--jpeg-encode cpu|gpu|both] [--out FILE.md]\n");
+               "                          [--decode cpu|gpu|both] [--jpeg-encode cpu|gpu|both] [--png-encode cpu|gpu|both]\n"
+               "                          [--out FILE.md]\n");
   return 2;
 }
 
@@ -601,6 +637,12 @@ int main(int argc, char** argv) try {
       if (d == "cpu") cfg.jpeg_modes = {EncodeMode::cpu};
       else if (d == "gpu") cfg.jpeg_modes = {EncodeMode::gpu};
       else if (d == "both") cfg.jpeg_modes = {EncodeMode::cpu, EncodeMode::gpu};
+      else return usage();
+    } else if (args[i] == "--png-encode") {
+      const std::string d = value();
+      if (d == "cpu") cfg.png_modes = {EncodeMode::cpu};
+      else if (d == "gpu") cfg.png_modes = {EncodeMode::gpu};
+      else if (d == "both") cfg.png_modes = {EncodeMode::cpu, EncodeMode::gpu};
       else return usage();
     } else if (args[i] == "--text") {
       const std::string t = value();
@@ -663,6 +705,9 @@ int main(int argc, char** argv) try {
     if (m == DecodeMode::gpu && !gpu_decode) throw needs_nvjpeg("--decode");
   for (const EncodeMode m : cfg.jpeg_modes)
     if (m == EncodeMode::gpu && !gpu_decode) throw needs_nvjpeg("--jpeg-encode");
+  for (const EncodeMode m : cfg.png_modes)
+    if (m == EncodeMode::gpu && !device.is_cuda())
+      throw ic::Error(ic::ErrorCode::unsupported, "imagecuda_pipeline: --png-encode gpu needs a CUDA device");
 
   std::string decoders;
   for (const DecodeMode m : *cfg.decode_modes) {
@@ -680,20 +725,27 @@ int main(int argc, char** argv) try {
     else encoders += "one io::GpuJpegEncoder per lane on its stream (" + ic::io::GpuJpegEncoder(device).description() + ")";
 #endif
   }
+  std::string png_encoders;
+  for (const EncodeMode m : cfg.png_modes) {
+    if (!png_encoders.empty()) png_encoders += "; ";
+    png_encoders += m == EncodeMode::cpu ? "libdeflate on the codec threads"
+                                         : "io::encode with PngDeflate::parallel on each lane's stream (GPU)";
+  }
   std::string header = fmt::format(
       "social-card pipeline (docs/pipeline.md): {} photos up to {}x{} from {}, device {}, {} codec threads, "
-      "{} cards in flight per lane ({} enqueued on its stream), PNG level {}, JPEG q{}, {}s per run, photo decode: {}, "
-      "card JPEG encode: {}",
+      "{} cards in flight per lane ({} enqueued on its stream), PNG level {} (libdeflate rows), JPEG q{}, {}s per run, "
+      "photo decode: {}, card JPEG encode: {}, card PNG encode: {}",
       files.size(), max_w, max_h, cfg.photos.string(), device_name, codec, cfg.slots, cfg.depth, cfg.png_compression,
-      social_card::jpeg_quality, cfg.seconds, decoders, encoders);
+      social_card::jpeg_quality, cfg.seconds, decoders, encoders, png_encoders);
   std::printf("%s\n", header.c_str());
   std::vector<Result> results;
   bool grew = false;
   for (const DecodeMode decode : *cfg.decode_modes) {
    for (const EncodeMode jpeg : cfg.jpeg_modes) {
+   for (const EncodeMode png : cfg.png_modes) {
     for (const auto mode : cfg.text_modes) {
       for (const int lanes : cfg.threads) {
-        Run run(cfg, files, lanes, mode, decode, jpeg, device, max_w, max_h);
+        Run run(cfg, files, lanes, mode, decode, jpeg, png, device, max_w, max_h);
         const Result r = run.execute();
         grew = grew || r.allocations_grew();
         std::printf(
@@ -711,6 +763,7 @@ int main(int argc, char** argv) try {
       }
     }
    }
+   }
   }
 
   if (cfg.out) {
@@ -726,8 +779,10 @@ int main(int argc, char** argv) try {
                  "codec thread + the host time of GpuJpegDecoder::decode on the lane (its GPU time is in the GPU "
                  "stage). Allocations: imagecuda's device allocations (memory_stats), and for nvJPEG rows nvJPEG's own "
                  "device+pinned allocations summed over the lanes' decoders and encoders. JPEG ms: TurboJPEG on a codec "
-                 "thread, or for JPEG-encode-nvJPEG rows the lane's GpuJpegEncoder::encode call after the card is complete "
-                 "(those lanes wait for each card before the next one: --depth has no effect there).\n\n");
+                 "thread, or for JPEG-encode-nvJPEG rows the lane's GpuJpegEncoder::encode call after the card is complete; "
+                 "PNG ms: libdeflate on a codec thread, or for PNG-encode-GPU rows the lane's io::encode call "
+                 "(PngDeflate::parallel) after the card is complete (lanes that encode wait for each card before the "
+                 "next one: --depth has no effect there).\n\n");
     std::fprintf(f, "| lanes (streams) | text | decode | cards/s | read+decode ms | GPU stage ms | PNG ms | JPEG ms | PNG KiB | JPEG KiB | allocations before -> after |\n");
     std::fprintf(f, "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (const auto& r : results) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// GPU: io::load/save/encode on cuda:0 give exactly the CPU backend's pixels and bytes, and a
 /// steady-state load into a destination with a workspace allocates nothing on the device.
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -108,6 +109,69 @@ TEST_CASE("gpu: io::encode/save from cuda:0 writes the CPU backend's bytes", "[g
   (void)io::encode(g, io::Format::png, {}, ex);
   const auto before = memory_stats(gpu);
   for (int i = 0; i < 5; ++i) (void)io::encode(g, io::Format::jpeg, {}, ex);
+  CHECK(memory_stats(gpu).allocations == before.allocations);
+}
+
+namespace {
+/// A card-like picture: gradients, a flat disc, a little noise where `noisy` (RGBA8, opaque
+/// unless `translucent`).
+std::vector<uchar4> card_like(int w, int h, bool noisy, bool translucent, std::uint32_t seed) {
+  std::vector<uchar4> px(std::size_t(w) * std::size_t(h));
+  std::uint32_t r = seed;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      r = r * 1664525u + 1013904223u;
+      const int n = noisy ? int(r >> 30) - 1 : 0;
+      const bool disc = (x - w / 2) * (x - w / 2) + (y - h / 2) * (y - h / 2) < w * h / 16;
+      const auto c = [](int v) { return static_cast<unsigned char>(std::clamp(v, 0, 255)); };
+      px[std::size_t(y) * std::size_t(w) + std::size_t(x)] =
+          disc ? uchar4{200, 40, 90, 255}
+               : uchar4{c(x * 255 / w + n), c(y * 255 / h + n), c(128 + n),
+                        translucent ? c(255 - (x + y) % 200) : static_cast<unsigned char>(255)};
+    }
+  return px;
+}
+}  // namespace
+
+TEST_CASE("gpu: PngDeflate::parallel: the CUDA kernels write the CPU backend's bytes", "[gpu][io][png_parallel]") {
+  REQUIRE(test::has_gpu());
+  const io::SaveParams par{.png_deflate = io::PngDeflate::parallel};
+  struct Case {
+    int w, h, kind;  // kind 0: noise (stored segments), 1: card-like, 2: card-like translucent, 3: flat
+  };
+  for (const Case c : {Case{1, 1, 0}, Case{5, 3, 1}, Case{301, 155, 0}, Case{301, 155, 2}, Case{1200, 630, 1},
+                       Case{1200, 630, 2}, Case{2048, 1536, 1}, Case{777, 333, 3}, Case{3, 5000, 1}}) {
+    CAPTURE(c.w, c.h, c.kind);
+    std::vector<uchar4> px = c.kind == 0 ? test::random_u8(c.w, c.h, 77u + std::uint32_t(c.w))
+                                         : card_like(c.w, c.h, c.kind != 3, c.kind == 2, 5u + std::uint32_t(c.h));
+    if (c.kind == 3) std::fill(px.begin(), px.end(), uchar4{10, 20, 30, 255});
+    ImageU8 g = test::make_u8(c.w, c.h, px, gpu), h = test::make_u8(c.w, c.h, px, cpu);
+    const auto on_gpu = io::encode(g, io::Format::png, par);
+    CHECK(on_gpu == io::encode(h, io::Format::png, par));
+    std::vector<uchar4> back(px.size());
+    (void)io::decode(on_gpu, std::span<uchar4>(back));
+    CHECK(std::memcmp(back.data(), px.data(), px.size() * sizeof(uchar4)) == 0);
+    if (c.w > 8 && c.h > 8)  // a view with its own pitch
+      CHECK(io::encode(g.crop_view(3, 2, c.w - 5, c.h - 4), io::Format::png, par) ==
+            io::encode(h.crop_view(3, 2, c.w - 5, c.h - 4), io::Format::png, par));
+  }
+  // f32 images: converted on the device, then encoded there.
+  const int w = 640, h = 360;
+  const auto fpx = test::random_f32(w, h, 12, -0.1f, 1.1f);
+  ImageF32 gf = test::make_f32(w, h, fpx, gpu), cf = test::make_f32(w, h, fpx, cpu);
+  CHECK(io::encode(gf, io::Format::png, par) == io::encode(cf, io::Format::png, par));
+
+  // With a workspace of save_requirements(w, h, par), on a stream of its own: no device allocation
+  // after the first call, and the file does not change.
+  OwningStream s;
+  Workspace ws(io::save_requirements(w, h, par), gpu, s);
+  const Exec ex{s, &ws};
+  const auto first = io::encode(gf, io::Format::png, par, ex);
+  const auto before = memory_stats(gpu);
+  for (int i = 0; i < 5; ++i) CHECK(io::encode(gf, io::Format::png, par, ex) == first);
+  ImageU8 gu(w, h, gpu);
+  io::convert(gf, gu, ex);
+  CHECK(io::encode(gu, io::Format::png, par, ex) == first);
   CHECK(memory_stats(gpu).allocations == before.allocations);
 }
 

@@ -114,10 +114,11 @@ if [ -x "$B/imagecuda_pipeline" ]; then
       --seconds $SECS --text both --png-compression $PNG_LEVEL --out '$W/pipeline_cards.md'" >"$W/pipeline.log" 2>&1
   rc=$?
   say "imagecuda_pipeline rc=$rc"
-  # With nvJPEG: the cards' JPEGs encoded on the GPU too (io::GpuJpegEncoder), photos decoded there.
+  # With nvJPEG: the cards' JPEGs encoded on the GPU too (io::GpuJpegEncoder), photos decoded there;
+  # the PNGs on the codec threads (libdeflate) and on the GPU (PngDeflate::parallel).
   if grep -q "GpuJpegDecoder" "$W/pipeline.log"; then
-    timeout $(tmo 60) bash -c "LD_LIBRARY_PATH=$ROOT/devbuild/lib '$B/imagecuda_pipeline' --photos $PHOTOS --threads 1,4,8 \
-        --seconds $SECS --text per-card --decode gpu --jpeg-encode gpu --png-compression $PNG_LEVEL \
+    timeout $(tmo 100) bash -c "LD_LIBRARY_PATH=$ROOT/devbuild/lib '$B/imagecuda_pipeline' --photos $PHOTOS --threads 1,4,8 \
+        --seconds $SECS --text per-card --decode gpu --jpeg-encode gpu --png-encode both --png-compression $PNG_LEVEL \
         --out '$W/pipeline_cards_jpeg_gpu.md'" >>"$W/pipeline.log" 2>&1
     say "imagecuda_pipeline --jpeg-encode gpu rc=$?"
   fi
