@@ -249,7 +249,7 @@ PngParallelHead png_parallel_deflate(Pitched<const uchar4> img, void* scratch, c
   u8* slots = base + l.slots;
   const u32 max_segments = pz::Geometry{u32(img.width), u32(img.height), 4}.segments();
 
-  IMAGECUDA_CUDA_TRY(cudaMemsetAsync(flags, 1, sizeof(u32), s), op);
+  IMAGECUDA_CUDA_TRY(cudaMemsetAsync(flags, 1, 4 * sizeof(u32), s), op);  // opaque until a kernel says not
   const u64 pixels = u64(img.width) * u64(img.height);
   const u64 wanted = (pixels + threads - 1) / threads;
   const u32 blocks = u32(wanted < 1024 ? wanted : 1024);
@@ -269,13 +269,12 @@ PngParallelHead png_parallel_deflate(Pitched<const uchar4> img, void* scratch, c
   return PngParallelHead{head[0] != 0, bytes};
 }
 
-void png_parallel_fetch(const void* scratch, int width, int height, std::size_t bytes, void* dst, cudaStream_t s) {
-  constexpr const char* op = "io::encode (PngDeflate::parallel)";
+void png_parallel_fetch(const void* scratch, int width, int height, std::size_t offset, std::size_t bytes, void* dst,
+                        cudaStream_t s) {
   const pz::Layout l = pz::scratch_layout(u32(width), u32(height));
-  IMAGECUDA_CUDA_TRY(cudaMemcpyAsync(dst, static_cast<const unsigned char*>(scratch) + l.stream, bytes,
+  IMAGECUDA_CUDA_TRY(cudaMemcpyAsync(dst, static_cast<const unsigned char*>(scratch) + l.stream + offset, bytes,
                                      cudaMemcpyDeviceToHost, s),
-                     op);
-  IMAGECUDA_CUDA_TRY(cudaStreamSynchronize(s), op);
+                     "io::encode (PngDeflate::parallel)");
 }
 
 }  // namespace imagecuda::detail::cuda

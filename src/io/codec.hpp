@@ -114,6 +114,13 @@ void png_filter_paeth(const std::uint8_t* row, const std::uint8_t* prev, std::ui
 /// A PNG file around a zlib stream `z` of filtered rows: signature, IHDR (8 or 16 bits, RGB
 /// for 3 channels, RGBA for 4), IDAT chunks of at most 1 MiB, IEND.
 std::vector<std::byte> png_file(int w, int h, int bit_depth, int channels, const std::uint8_t* z, std::size_t zn);
+/// png_file in steps, for a stream written in place (e.g. downloaded from a device): the file with
+/// everything but the IDAT data and CRCs; IDAT chunk k takes stream bytes [k * png_idat_bytes(),
+/// ...) at byte png_idat_offset(k) of the file; png_seal writes the CRCs once the data is there.
+std::vector<std::byte> png_frame(int w, int h, int bit_depth, int channels, std::size_t zn);
+std::size_t png_idat_offset(std::size_t k) noexcept;
+std::size_t png_idat_bytes() noexcept;
+void png_seal(std::vector<std::byte>& file, std::size_t zn) noexcept;
 /// SaveParams::png_deflate = PngDeflate::parallel on the host (png_parallel.cpp): the zlib
 /// stream of RGBA8 pixels at `rgba` (`pitch` bytes a row), the same bytes as the CUDA kernels;
 /// `opaque` says whether the rows hold RGB.

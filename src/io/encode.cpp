@@ -60,22 +60,27 @@ bool parallel_png(Format format, const SaveParams& p) {
 std::vector<std::byte> encode_png_parallel(ConstImageView<uchar4> img, std::byte* scratch, const Exec& ex,
                                            const Origin& o) {
   const int w = img.width(), h = img.height();
-  bool opaque = true;
-  std::vector<std::uint8_t> z;
   if (img.device().is_cpu()) {
-    z = codec::png_parallel_zlib(reinterpret_cast<const std::uint8_t*>(img.data()), img.pitch(), w, h, opaque);
-  } else {
-    const std::size_t bytes = codec::pz::scratch_layout(std::uint32_t(w), std::uint32_t(h)).total;
-    std::optional<imagecuda::detail::Scratch> own;
-    if (scratch == nullptr) scratch = own.emplace(o.op, img.device(), bytes, ex).data();
-    imagecuda::detail::DeviceGuard guard(img.device());
-    const auto head = imagecuda::detail::cuda::png_parallel_deflate(imagecuda::detail::pitched(img), scratch,
-                                                                     ex.stream.value());
-    opaque = head.opaque;
-    z.resize(head.zlib_bytes);
-    imagecuda::detail::cuda::png_parallel_fetch(scratch, w, h, z.size(), z.data(), ex.stream.value());
+    bool opaque = true;
+    const auto z =
+        codec::png_parallel_zlib(reinterpret_cast<const std::uint8_t*>(img.data()), img.pitch(), w, h, opaque);
+    return codec::png_file(w, h, 8, opaque ? 3 : 4, z.data(), z.size());
   }
-  return codec::png_file(w, h, 8, opaque ? 3 : 4, z.data(), z.size());
+  const std::size_t bytes = codec::pz::scratch_layout(std::uint32_t(w), std::uint32_t(h)).total;
+  std::optional<imagecuda::detail::Scratch> own;
+  if (scratch == nullptr) scratch = own.emplace(o.op, img.device(), bytes, ex).data();
+  imagecuda::detail::DeviceGuard guard(img.device());
+  namespace cu = imagecuda::detail::cuda;
+  const auto head = cu::png_parallel_deflate(imagecuda::detail::pitched(img), scratch, ex.stream.value());
+  // The stream straight into the file's IDAT chunks, then their CRCs.
+  auto file = codec::png_frame(w, h, 8, head.opaque ? 3 : 4, head.zlib_bytes);
+  const std::size_t step = codec::png_idat_bytes();
+  for (std::size_t k = 0, off = 0; off < head.zlib_bytes; ++k, off += step)
+    cu::png_parallel_fetch(scratch, w, h, off, std::min(step, head.zlib_bytes - off),
+                           file.data() + codec::png_idat_offset(k), ex.stream.value());
+  ex.stream.synchronize();
+  codec::png_seal(file, head.zlib_bytes);
+  return file;
 }
 
 /// Waits for the stream when the image lives on a GPU (the CPU backend is already done).

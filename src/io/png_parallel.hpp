@@ -239,9 +239,14 @@ IMAGECUDA_HD inline void canonical_codes(const u8* len, int n, u16* code) {
   for (int s = 0; s < n; ++s) {
     const u32 l = len[s];
     if (l == 0) continue;
-    u32 v = next[l]++, r = 0;
+    const u32 v = next[l]++;
+#ifdef __CUDA_ARCH__
+    code[s] = u16(__brev(v) >> (32 - l));
+#else
+    u32 r = 0;
     for (u32 k = 0; k < l; ++k) r |= ((v >> k) & 1u) << (l - 1 - k);
     code[s] = u16(r);
+#endif
   }
 }
 

@@ -21,8 +21,9 @@ struct PngParallelHead {
 /// `scratch` of pz::scratch_layout(w, h).total bytes, then waits for the stream and returns the
 /// stream's size.
 PngParallelHead png_parallel_deflate(Pitched<const uchar4> img, void* scratch, cudaStream_t stream);
-/// Copies the zlib stream (`bytes` from png_parallel_deflate) to host `dst`; waits for it.
-void png_parallel_fetch(const void* scratch, int width, int height, std::size_t bytes, void* dst,
+/// Enqueues the copy of `bytes` of the zlib stream from byte `offset` on to host `dst` (the
+/// caller waits for `stream`).
+void png_parallel_fetch(const void* scratch, int width, int height, std::size_t offset, std::size_t bytes, void* dst,
                         cudaStream_t stream);
 
 }  // namespace imagecuda::detail::cuda

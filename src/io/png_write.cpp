@@ -228,7 +228,7 @@ void png_filter_paeth(const std::uint8_t* row, const std::uint8_t* prev, std::ui
   filter_paeth(row, prev, out, n, bpp);
 }
 
-std::vector<std::byte> png_file(int w, int h, int bit_depth, int channels, const std::uint8_t* z, std::size_t zn) {
+std::vector<std::byte> png_frame(int w, int h, int bit_depth, int channels, std::size_t zn) {
   const std::size_t idats = (zn + idat_max - 1) / idat_max;
   std::vector<std::byte> file(8 + (12 + 13) + zn + 12 * idats + 12);
   u8* p = reinterpret_cast<u8*>(file.data());
@@ -241,8 +241,32 @@ std::vector<std::byte> png_file(int w, int h, int bit_depth, int channels, const
   ihdr[9] = channels == 4 ? 6 : 2;  // colour type: RGBA or RGB
   // ihdr[10..12]: deflate, adaptive filtering, no interlace (all 0)
   p = put_chunk(p, "IHDR", ihdr.data(), ihdr.size());
-  for (std::size_t off = 0; off < zn; off += idat_max) p = put_chunk(p, "IDAT", z + off, std::min(idat_max, zn - off));
+  for (std::size_t off = 0; off < zn; off += idat_max) {
+    const std::size_t n = std::min(idat_max, zn - off);
+    put32(p, std::uint32_t(n));
+    std::memcpy(p + 4, "IDAT", 4);
+    p += 12 + n;  // data and CRC: png_seal
+  }
   put_chunk(p, "IEND", nullptr, 0);
+  return file;
+}
+
+std::size_t png_idat_offset(std::size_t k) noexcept { return 8 + 25 + 8 + k * (idat_max + 12); }
+std::size_t png_idat_bytes() noexcept { return idat_max; }
+
+void png_seal(std::vector<std::byte>& file, std::size_t zn) noexcept {
+  for (std::size_t k = 0, off = 0; off < zn; ++k, off += idat_max) {
+    const std::size_t n = std::min(idat_max, zn - off);
+    u8* data = reinterpret_cast<u8*>(file.data()) + png_idat_offset(k);
+    put32(data + n, libdeflate_crc32(0, data - 4, 4 + n));
+  }
+}
+
+std::vector<std::byte> png_file(int w, int h, int bit_depth, int channels, const std::uint8_t* z, std::size_t zn) {
+  std::vector<std::byte> file = png_frame(w, h, bit_depth, channels, zn);
+  for (std::size_t k = 0, off = 0; off < zn; ++k, off += idat_max)
+    std::memcpy(file.data() + png_idat_offset(k), z + off, std::min(idat_max, zn - off));
+  png_seal(file, zn);
   return file;
 }
 
