@@ -49,6 +49,7 @@ struct Shared {
   pz::SymFreq sorted[pz::lit_symbols];
   pz::Tables tables;
   u32 first[threads];  // first run start in each thread's chunk, or `none`
+  u32 lcount[16];      // canonical_codes_warp: codes per length, then the next code of each
   int used;
   u64 bytes;  // the dynamic block's bytes
   union {
@@ -80,6 +81,55 @@ __device__ void for_runs(const Shared& sh, u32 len, F&& f) {
   }
 }
 
+/// Filtered bytes j = t, t + 256, ... of the segment into in[], with their Adler-32 sums.
+template <u32 Bpp>
+__device__ void fill(Shared& sh, const u8* base, std::size_t pitch, u32 rb, u32 y0, u32 i0, u32 len, u64& a,
+                     u64& b) {
+#pragma unroll 8
+  for (u32 k = 0; k < chunk; ++k) {
+    const u32 j = threadIdx.x + k * threads;
+    if (j >= len) break;
+    const u32 i = i0 + j, dy = i / rb;
+    const u8 x = pz::filtered_byte<Bpp>(base, pitch, y0 + dy, i - dy * rb);
+    sh.in[j] = x;
+    a += x;
+    b += u64(len - j) * x;
+  }
+}
+
+/// pz::canonical_codes on one warp: the code of symbol s is the first code of its length plus
+/// the number of symbols before s with that length (RFC 1951 3.2.2), bit-reversed.
+__device__ void canonical_codes_warp(Shared& sh, const u8* len, int n, pz::u16* code) {
+  const u32 lane = threadIdx.x & 31u, lower = (1u << lane) - 1u;
+  if (lane < 16) sh.lcount[lane] = 0;
+  __syncwarp();
+  for (int base = 0; base < n; base += 32) {
+    const int s = base + int(lane);
+    const u32 l = s < n ? len[s] : 0u;
+    const u32 same = __match_any_sync(0xffffffffu, l);
+    if (l != 0 && (same & lower) == 0) sh.lcount[l] += u32(__popc(same));  // the group's first lane
+    __syncwarp();
+  }
+  if (lane == 0) {  // lcount becomes the next code of each length
+    u32 c = 0, prev = 0;
+    for (int bits = 1; bits <= 15; ++bits) {
+      c = (c + prev) << 1;
+      prev = sh.lcount[bits];
+      sh.lcount[bits] = c;
+    }
+  }
+  __syncwarp();
+  for (int base = 0; base < n; base += 32) {
+    const int s = base + int(lane);
+    const u32 l = s < n ? len[s] : 0u;
+    const u32 same = __match_any_sync(0xffffffffu, l);
+    if (l != 0) code[s] = pz::u16(__brev(sh.lcount[l] + u32(__popc(same & lower))) >> (32 - l));
+    __syncwarp();
+    if (l != 0 && (same & lower) == 0) sh.lcount[l] += u32(__popc(same));
+    __syncwarp();
+  }
+}
+
 struct HistVisitor {
   u32* hist;
   __device__ void literal(u8 b) { atomicAdd(hist + b, 1u); }
@@ -96,19 +146,16 @@ __global__ void __launch_bounds__(threads)
   const u32 len = g.segment_length(seg);
   const bool final = seg + 1 == g.segments();
   const u64 start = u64(seg) * pz::segment_bytes;
-  const u64 rb = g.row_bytes();
+  const u32 rb = u32(g.row_bytes());  // < 2^18
   const u32 y0 = u32(start / rb), i0 = u32(start - u64(y0) * rb);
   const auto* base = reinterpret_cast<const u8*>(img.data);
 
   // Filtered bytes and the segment's Adler-32 sums.
   u64 a = 0, b = 0;
-  for (u32 j = t; j < len; j += threads) {
-    const u32 i = i0 + j, dy = u32(i / rb);
-    const u8 x = pz::filtered_byte(base, img.pitch, g, y0 + dy, u32(i - dy * rb));
-    sh.in[j] = x;
-    a += x;
-    b += u64(len - j) * x;
-  }
+  if (g.bpp == 3)
+    fill<3>(sh, base, img.pitch, rb, y0, i0, len, a, b);
+  else
+    fill<4>(sh, base, img.pitch, rb, y0, i0, len, a, b);
   for (u32 s = t; s < pz::lit_symbols; s += threads) sh.hist[s] = s == 256 ? 1u : 0u;  // end of block
   __syncthreads();
   {
@@ -154,7 +201,12 @@ __global__ void __launch_bounds__(threads)
     atomicAdd(&sh.used, 1);
   }
   __syncthreads();
-  if (t == 0) pz::finish_tables(sh.tables, sh.sorted, sh.used);
+  if (t == 0) pz::lit_lengths(sh.tables, sh.sorted, sh.used);
+  __syncthreads();
+  if (t < 32)
+    canonical_codes_warp(sh, sh.tables.lit_len, pz::lit_symbols, sh.tables.lit_code);
+  else if (t == 32)
+    pz::cl_tables(sh.tables);
   __syncthreads();
 
   // Bit offsets.

@@ -65,7 +65,7 @@ std::vector<std::uint8_t> png_parallel_zlib(const std::uint8_t* rgba, std::size_
     SegmentResult r{0, 0, 0, 0};
     u32 y = u32(start / rb), i = u32(start - u64(y) * rb);
     for (u32 j = 0; j < len; ++j) {
-      const u8 x = filtered_byte(rgba, pitch, g, y, i);
+      const u8 x = opaque ? filtered_byte<3>(rgba, pitch, y, i) : filtered_byte<4>(rgba, pitch, y, i);
       in[j] = x;
       r.a += x;
       r.b += u64(len - j) * x;

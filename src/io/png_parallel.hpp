@@ -87,10 +87,11 @@ IMAGECUDA_HD inline int paeth_predict(int a, int b, int c) {
 }
 
 /// Byte i of row y of the filtered stream (i = 0: the filter type) of an RGBA8 image at `img`
-/// (`pitch` bytes a row; pixel x is img[4x .. 4x+3], of which the first g.bpp bytes are written).
-IMAGECUDA_HD inline u8 filtered_byte(const u8* img, std::size_t pitch, const Geometry& g, u32 y, u32 i) {
+/// (`pitch` bytes a row; pixel x is img[4x .. 4x+3], of which the first Bpp bytes are written).
+template <u32 Bpp>
+IMAGECUDA_HD inline u8 filtered_byte(const u8* img, std::size_t pitch, u32 y, u32 i) {
   if (i == 0) return 4;  // filter type: Paeth
-  const u32 x = (i - 1) / g.bpp, c = (i - 1) - x * g.bpp;
+  const u32 x = (i - 1) / Bpp, c = (i - 1) - x * Bpp;
   const u8* row = img + std::size_t(y) * pitch;
   const int v = row[4 * std::size_t(x) + c];
   const int a = x > 0 ? row[4 * std::size_t(x - 1) + c] : 0;
@@ -271,18 +272,23 @@ struct Tables {
 
 IMAGECUDA_HD inline u32 cl_extra_bits(u32 sym) { return sym == 16 ? 2 : sym == 17 ? 3 : sym == 18 ? 7 : 0; }
 
-/// The rest of the header once the literal/length symbols used (hist[s] != 0, sorted into
-/// `sorted[0..n)` by sort_used's order) are known: run on one thread.
-IMAGECUDA_HD inline void finish_tables(Tables& t, SymFreq* sorted, int n) {
+/// A segment's tables from the used literal/length symbols (hist[s] != 0) sorted into
+/// `sorted[0..n)` in sort_used's order, in three steps (the CUDA kernel runs the codes of step 1
+/// on one warp beside step 2 on another; the host calls finish_tables).
+/// Step 1: the literal/length code lengths (then its codes: canonical_codes, and step 2, which
+/// needs the lengths only).
+IMAGECUDA_HD inline void lit_lengths(Tables& t, SymFreq* sorted, int n) {
   for (int s = 0; s < lit_symbols; ++s) {
     t.lit_len[s] = 0;
     t.lit_code[s] = 0;
   }
   huffman_lengths(sorted, n, max_bits, t.lit_len);
-  canonical_codes(t.lit_len, lit_symbols, t.lit_code);
   t.nlit = lit_symbols;
   while (t.nlit > 257 && t.lit_len[t.nlit - 1] == 0) --t.nlit;
+}
 
+/// Step 2: the code-length code and the header's size.
+IMAGECUDA_HD inline void cl_tables(Tables& t) {
   // Code lengths of nlit literal/length codes and the one distance code, run-length coded.
   const int total = t.nlit + 1;
   const auto len_at = [&](int i) -> u32 { return i < t.nlit ? t.lit_len[i] : 1u; };
@@ -342,6 +348,12 @@ IMAGECUDA_HD inline void finish_tables(Tables& t, SymFreq* sorted, int n) {
     bits += t.cl_len[sym] + cl_extra_bits(sym);
   }
   t.header_bits = bits;
+}
+
+IMAGECUDA_HD inline void finish_tables(Tables& t, SymFreq* sorted, int n) {
+  lit_lengths(t, sorted, n);
+  canonical_codes(t.lit_len, lit_symbols, t.lit_code);
+  cl_tables(t);
 }
 
 // --- bits ------------------------------------------------------------------------------------------

@@ -17,3 +17,21 @@ devbuild/bin/imagecuda_pipeline --make-photos $P 32 >"$OUT/pipeline.log" 2>&1
 timeout 200 devbuild/bin/imagecuda_pipeline --photos $P --threads ${LANES:-8,16} --seconds ${PIPE_SECONDS:-4} --text per-card \
   --decode gpu --jpeg-encode gpu --png-encode both --out "$OUT/pipeline.md" >>"$OUT/pipeline.log" 2>&1
 echo "pipeline rc=$?"; grep -E 'cards/s' "$OUT/pipeline.log"
+# GPU time per card, uncontended: every kernel of the first cards of a 1-lane run under ncu,
+# summed by kernel name (KERNELS launches; the pipeline prints how many cards it made).
+if [ "${CARD_NCU:-1}" = 1 ]; then
+  timeout 150 ncu --metrics gpu__time_duration.sum --csv -c ${KERNELS:-400} devbuild/bin/imagecuda_pipeline --photos $P \
+    --threads 1 --seconds 1 --text per-card --decode gpu --jpeg-encode gpu --png-encode gpu >"$OUT/card-ncu.csv" 2>"$OUT/card-ncu.err"
+  echo "card ncu rc=$?"
+  python3 - "$OUT/card-ncu.csv" <<'PY' | tee "$OUT/card-ncu.txt"
+import csv, sys, collections
+rows = [r for r in csv.reader(l for l in open(sys.argv[1]) if l.startswith('"'))]
+h = rows[0]; k = h.index("Kernel Name"); v = h.index("Metric Value"); u = h.index("Metric Unit")
+tot = collections.Counter(); cnt = collections.Counter()
+for r in rows[1:]:
+    t = float(r[v].replace(",", "")) * {"ns": 1e-3, "us": 1, "usecond": 1, "ms": 1e3, "msecond": 1e3, "nsecond": 1e-3}.get(r[u], 1)
+    name = r[k].split("(")[0][-60:]; tot[name] += t; cnt[name] += 1
+print(f"{sum(cnt.values())} kernels, {sum(tot.values()):.1f} us in all")
+for n, t in tot.most_common(25): print(f"{t:10.1f} us {cnt[n]:5d}x  {n}")
+PY
+fi
