@@ -465,7 +465,10 @@ class Run {
 #endif
         }
         lane.renderer->compose();
-        lane.renderer->download(s->out.data());
+        if (png_ == EncodeMode::gpu && jpeg_ == EncodeMode::gpu)
+          lane.renderer->to_8bit();  // both files come from the device: nothing to download
+        else
+          lane.renderer->download(s->out.data());
         s->event.record(lane.stream);
         if (lane_encodes()) {
           // The encoders read the renderer's 8-bit card, which the next card's download rewrites,

@@ -153,12 +153,14 @@ class CardRenderer {
   /// asynchronous download into `rgba` (card_width*card_height pixels; pinned for a true async
   /// copy). Synchronize the stream before encoding it (io::encode of a host view).
   void download(uchar4* rgba) {
-    ic::io::convert(card_.view(), card8_, exec());
+    to_8bit();
     ic::io::download_async<uchar4>(card8_.view(), rgba, card_width * sizeof(uchar4), exec());
   }
+  /// Step 8 without the download, for encoders that read card8() on the device.
+  void to_8bit() { ic::io::convert(card_.view(), card8_, exec()); }
 
-  /// The 8-bit card download() converted, on the device (e.g. for io::GpuJpegEncoder on this
-  /// renderer's stream, in stream order before the next card's download()).
+  /// The 8-bit card download() or to_8bit() converted, on the device (e.g. for
+  /// io::GpuJpegEncoder on this renderer's stream, in stream order before the next card's).
   [[nodiscard]] const ic::ImageU8& card8() const noexcept { return card8_; }
 
   /// The Workspace every step fits in, for photos up to the given size.

@@ -32,6 +32,17 @@ constexpr u32 chunk = pz::segment_bytes / threads;  // bytes of the segment each
 constexpr u32 none = 0xffffffffu;
 static_assert(pz::segment_bytes % threads == 0);
 
+// tools/diag/pz_profile.cu defines IMAGECUDA_PZ_PROFILE to time deflate_kernel's phases (clock64
+// on thread 0, printed for a few blocks); off in the library.
+#if defined(IMAGECUDA_PZ_PROFILE)
+#define PZ_MARK(k) \
+  if (threadIdx.x == 0) pz_clock[k] = clock64()
+#else
+#define PZ_MARK(k) \
+  do {             \
+  } while (0)
+#endif
+
 __global__ void __launch_bounds__(threads) opaque_kernel(Pitched<const uchar4> img, u32* flags) {
   bool translucent = false;
   const u64 w = u64(img.width), n = w * u64(img.height);
@@ -145,6 +156,10 @@ __global__ void __launch_bounds__(threads)
   if (seg >= g.segments()) return;  // sized for RGBA; an opaque image has fewer segments
   const u32 len = g.segment_length(seg);
   const bool final = seg + 1 == g.segments();
+#if defined(IMAGECUDA_PZ_PROFILE)
+  long long pz_clock[12] = {};
+  PZ_MARK(0);
+#endif
   const u64 start = u64(seg) * pz::segment_bytes;
   const u32 rb = u32(g.row_bytes());  // < 2^18
   const u32 y0 = u32(start / rb), i0 = u32(start - u64(y0) * rb);
@@ -158,12 +173,14 @@ __global__ void __launch_bounds__(threads)
     fill<4>(sh, base, img.pitch, rb, y0, i0, len, a, b);
   for (u32 s = t; s < pz::lit_symbols; s += threads) sh.hist[s] = s == 256 ? 1u : 0u;  // end of block
   __syncthreads();
+  PZ_MARK(1);
   {
     using Reduce = cub::BlockReduce<u64, threads>;
     const u64 sa = Reduce(sh.cub.reduce).Sum(a);
     __syncthreads();
     const u64 sb = Reduce(sh.cub.reduce).Sum(b);
     __syncthreads();
+    PZ_MARK(2);
     if (t == 0) {
       results[seg].a = sa;
       results[seg].b = sb;
@@ -182,9 +199,11 @@ __global__ void __launch_bounds__(threads)
     sh.first[t] = f;
   }
   __syncthreads();
+  PZ_MARK(3);
   HistVisitor hv{sh.hist};
   for_runs(sh, len, [&](u32 n, u8 v) { pz::run_tokens(n, v, hv); });
   __syncthreads();
+  PZ_MARK(4);
 
   // Tables: the used symbols ranked by (frequency, symbol), the rest on one thread.
   if (t == 0) sh.used = 0;
@@ -201,13 +220,16 @@ __global__ void __launch_bounds__(threads)
     atomicAdd(&sh.used, 1);
   }
   __syncthreads();
+  PZ_MARK(5);
   if (t == 0) pz::lit_lengths(sh.tables, sh.sorted, sh.used);
   __syncthreads();
+  PZ_MARK(10);
   if (t < 32)
     canonical_codes_warp(sh, sh.tables.lit_len, pz::lit_symbols, sh.tables.lit_code);
   else if (t == 32)
     pz::cl_tables(sh.tables);
   __syncthreads();
+  PZ_MARK(6);
 
   // Bit offsets.
   pz::BitCounter bc{&sh.tables};
@@ -216,6 +238,7 @@ __global__ void __launch_bounds__(threads)
   cub::BlockScan<u64, threads>(sh.cub.scan).ExclusiveSum(bc.bits, offset, data_bits);
   if (t == 0) sh.bytes = pz::block_bytes(sh.tables.header_bits + data_bits, sh.tables, final);
   __syncthreads();
+  PZ_MARK(7);
   const u64 bytes = sh.bytes;
   u8* slot = slots + std::size_t(seg) * pz::slot_bytes;
 
@@ -239,9 +262,19 @@ __global__ void __launch_bounds__(threads)
     pz::write_end(sh.tables, final, w);
   }
   __syncthreads();
+  PZ_MARK(8);
   auto* slot_words = reinterpret_cast<u32*>(slot);
   for (u32 k = t; k < words; k += threads) slot_words[k] = sh.out[k];
   if (t == 0) results[seg].bytes = u32(bytes);
+#if defined(IMAGECUDA_PZ_PROFILE)
+  PZ_MARK(9);
+  if (t == 0 && (seg == 0 || seg == g.segments() / 2 || seg + 1 == g.segments()))
+    printf("seg %u used %d ntok %d: fill %lld reduce %lld first %lld hist %lld rank %lld lengths %lld codes+cl %lld "
+           "count+scan %lld write %lld copy %lld all %lld cycles\n",
+           seg, sh.used, sh.tables.ntok, pz_clock[1] - pz_clock[0], pz_clock[2] - pz_clock[1], pz_clock[3] - pz_clock[2],
+           pz_clock[4] - pz_clock[3], pz_clock[5] - pz_clock[4], pz_clock[10] - pz_clock[5], pz_clock[6] - pz_clock[10],
+           pz_clock[7] - pz_clock[6], pz_clock[8] - pz_clock[7], pz_clock[9] - pz_clock[8], pz_clock[9] - pz_clock[0]);
+#endif
 }
 
 __global__ void __launch_bounds__(threads)
