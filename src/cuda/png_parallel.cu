@@ -53,8 +53,14 @@ __global__ void __launch_bounds__(threads) opaque_kernel(Pitched<const uchar4> i
   if (__any_sync(0xffffffffu, translucent) && (threadIdx.x & 31) == 0) atomicAnd(flags, 0u);
 }
 
+/// in[]: the segment's filtered bytes, stored transposed so that the threads, each walking its own
+/// chunk of 64 bytes, read different banks: byte j (chunk j / 64, position j % 64) is at
+/// (j % 64) * in_row + j / 64. The 4 bytes of padding a row turn the bank by one per position.
+constexpr u32 in_row = threads + 4;
+__device__ __forceinline__ u32 in_index(u32 j) { return (j % chunk) * in_row + j / chunk; }
+
 struct Shared {
-  u8 in[pz::segment_bytes];
+  u8 in[chunk * in_row];
   u32 out[pz::slot_bytes / 4];
   u32 hist[pz::lit_symbols];
   pz::SymFreq sorted[pz::lit_symbols];
@@ -78,8 +84,8 @@ __device__ void for_runs(const Shared& sh, u32 len, F&& f) {
   if (r == none) return;
   while (r < c1) {
     u32 e = r + 1;
-    while (e < c1 && sh.in[e] == sh.in[e - 1]) ++e;
-    if (e == c1 && c1 < len && sh.in[c1] == sh.in[c1 - 1]) {  // the run goes on into later chunks
+    while (e < c1 && sh.in[in_index(e)] == sh.in[in_index(e - 1)]) ++e;
+    if (e == c1 && c1 < len && sh.in[in_index(c1)] == sh.in[in_index(c1 - 1)]) {  // the run goes on into later chunks
       e = len;
       for (u32 k = t + 1; k < threads; ++k)
         if (sh.first[k] != none) {
@@ -87,24 +93,30 @@ __device__ void for_runs(const Shared& sh, u32 len, F&& f) {
           break;
         }
     }
-    f(e - r, sh.in[r]);
+    f(e - r, sh.in[in_index(r)]);
     r = e;
   }
 }
 
-/// Filtered bytes j = t, t + 256, ... of the segment into in[], with their Adler-32 sums.
+/// The filtered bytes of this thread's chunk (t * 64 .. t * 64 + 63) into in[], with their
+/// Adler-32 sums: the row and column advance by one a byte (no division after the first).
 template <u32 Bpp>
 __device__ void fill(Shared& sh, const u8* base, std::size_t pitch, u32 rb, u32 y0, u32 i0, u32 len, u64& a,
                      u64& b) {
-#pragma unroll 8
-  for (u32 k = 0; k < chunk; ++k) {
-    const u32 j = threadIdx.x + k * threads;
-    if (j >= len) break;
-    const u32 i = i0 + j, dy = i / rb;
-    const u8 x = pz::filtered_byte<Bpp>(base, pitch, y0 + dy, i - dy * rb);
-    sh.in[j] = x;
+  const u32 j0 = threadIdx.x * chunk;
+  if (j0 >= len) return;
+  const u32 n = min(chunk, len - j0);
+  u32 y = y0 + (i0 + j0) / rb, i = (i0 + j0) % rb;
+#pragma unroll 4
+  for (u32 k = 0; k < n; ++k) {
+    const u8 x = pz::filtered_byte<Bpp>(base, pitch, y, i);
+    sh.in[k * in_row + threadIdx.x] = x;
     a += x;
-    b += u64(len - j) * x;
+    b += u64(len - (j0 + k)) * x;
+    if (++i == rb) {
+      i = 0;
+      ++y;
+    }
   }
 }
 
@@ -192,7 +204,7 @@ __global__ void __launch_bounds__(threads)
     const u32 c0 = t * chunk, c1 = min(c0 + chunk, len);
     u32 f = none;
     for (u32 i = c0; i < c1; ++i)
-      if (i == 0 || sh.in[i] != sh.in[i - 1]) {
+      if (i == 0 || sh.in[in_index(i)] != sh.in[in_index(i - 1)]) {
         f = i;
         break;
       }
@@ -244,7 +256,7 @@ __global__ void __launch_bounds__(threads)
 
   if (bytes >= 5 + u64(len)) {  // stored: not larger than the Huffman block
     if (t == 0) pz::stored_header(slot, len, final);
-    for (u32 j = t; j < len; j += threads) slot[5 + j] = sh.in[j];
+    for (u32 j = t; j < len; j += threads) slot[5 + j] = sh.in[in_index(j)];
     if (t == 0) results[seg].bytes = 5 + len;
     return;
   }

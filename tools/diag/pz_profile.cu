@@ -6,23 +6,30 @@
 #define IMAGECUDA_PZ_PROFILE 1
 #include <cstdio>
 
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#include <stb_image.h>
+
+#include <vector>
+
 #include "../../src/cuda/png_parallel.cu"
-#include "imagecuda/imagecuda.hpp"
 
 int main(int argc, char** argv) try {
   using namespace imagecuda;
   if (argc < 2) return 2;
-  const ImageF32 f = io::load(argv[1], {.device = Device::cpu()});
-  ImageU8 img(f.width(), f.height(), Device::cpu());
-  io::convert(f, img);
-  const auto host = io::download(img);
-  const int w = img.width(), h = img.height();
+  int w = 0, h = 0, c = 0;
+  unsigned char* px = stbi_load(argv[1], &w, &h, &c, 4);
+  if (px == nullptr) return 1;
+  std::vector<uchar4> host(std::size_t(w) * std::size_t(h));
+  std::memcpy(host.data(), px, host.size() * sizeof(uchar4));
+  stbi_image_free(px);
   uchar4* d = nullptr;
   void* scratch = nullptr;
   cudaMalloc(&d, host.size() * sizeof(uchar4));
   cudaMemcpy(d, host.data(), host.size() * sizeof(uchar4), cudaMemcpyHostToDevice);
-  cudaMalloc(&scratch, io::codec::pz::scratch_layout(std::uint32_t(w), std::uint32_t(h)).total);
+  cudaMalloc(&scratch, imagecuda::io::codec::pz::scratch_layout(std::uint32_t(w), std::uint32_t(h)).total);
   const detail::Pitched<const uchar4> p{d, std::size_t(w) * sizeof(uchar4), w, h};
+  // (the image's rows are read in place: a tight pitch)
   for (int i = 0; i < 3; ++i) {
     const auto head = detail::cuda::png_parallel_deflate(p, scratch, nullptr);
     std::printf("run %d: %dx%d -> %llu bytes of zlib stream (opaque %d)\n", i, w, h,
