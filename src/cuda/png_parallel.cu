@@ -27,10 +27,11 @@ using pz::u32;
 using pz::u64;
 using pz::u8;
 
-constexpr int threads = 256;
-constexpr u32 chunk = pz::segment_bytes / threads;  // bytes of the segment each thread tokenises
+constexpr int threads = 256;    // opaque_kernel, gather_kernel
+constexpr int dthreads = 1024;  // deflate_kernel: its phases are chains of dependent loads; many warps hide them
+constexpr u32 chunk = pz::segment_bytes / dthreads;  // bytes of the segment each thread tokenises
 constexpr u32 none = 0xffffffffu;
-static_assert(pz::segment_bytes % threads == 0);
+static_assert(pz::segment_bytes % dthreads == 0);
 
 // tools/diag/pz_profile.cu defines IMAGECUDA_PZ_PROFILE to time deflate_kernel's phases (clock64
 // on thread 0, printed for a few blocks); off in the library.
@@ -56,7 +57,7 @@ __global__ void __launch_bounds__(threads) opaque_kernel(Pitched<const uchar4> i
 /// in[]: the segment's filtered bytes, stored transposed so that the threads, each walking its own
 /// chunk of 64 bytes, read different banks: byte j (chunk j / 64, position j % 64) is at
 /// (j % 64) * in_row + j / 64. The 4 bytes of padding a row turn the bank by one per position.
-constexpr u32 in_row = threads + 4;
+constexpr u32 in_row = dthreads + 4;
 __device__ __forceinline__ u32 in_index(u32 j) { return (j % chunk) * in_row + j / chunk; }
 
 struct Shared {
@@ -65,34 +66,28 @@ struct Shared {
   u32 hist[pz::lit_symbols];
   pz::SymFreq sorted[pz::lit_symbols];
   pz::Tables tables;
-  u32 first[threads];  // first run start in each thread's chunk, or `none`
   u32 lcount[16];      // canonical_codes_warp: codes per length, then the next code of each
   int used;
   u64 bytes;  // the dynamic block's bytes
   union {
-    cub::BlockReduce<u64, threads>::TempStorage reduce;
-    cub::BlockScan<u64, threads>::TempStorage scan;
+    cub::BlockReduce<u64, dthreads>::TempStorage reduce;
+    cub::BlockScan<u64, dthreads, cub::BLOCK_SCAN_WARP_SCANS>::TempStorage scan;
+    cub::BlockScan<u32, dthreads, cub::BLOCK_SCAN_WARP_SCANS>::TempStorage scan32;
   } cub;
 };
 static_assert(sizeof(Shared) <= 48 * 1024, "deflate_kernel's shared memory must fit without an opt-in");
 
-/// Calls f(length, byte) for each run that starts in this thread's chunk [c0, c1) of in[0..len).
+/// Calls f(length, byte) for each run that starts in this thread's chunk [c0, c1) of in[0..len):
+/// `first` is the first run start in the chunk, `next` the first in a later chunk (or `none`).
 template <class F>
-__device__ void for_runs(const Shared& sh, u32 len, F&& f) {
-  const u32 t = threadIdx.x, c0 = t * chunk, c1 = min(c0 + chunk, len);
-  u32 r = sh.first[t];
-  if (r == none) return;
-  while (r < c1) {
+__device__ void for_runs(const Shared& sh, u32 len, u32 first, u32 next, F&& f) {
+  const u32 c0 = threadIdx.x * chunk, c1 = min(c0 + chunk, len);
+  if (first == none) return;
+  for (u32 r = first; r < c1;) {
     u32 e = r + 1;
     while (e < c1 && sh.in[in_index(e)] == sh.in[in_index(e - 1)]) ++e;
-    if (e == c1 && c1 < len && sh.in[in_index(c1)] == sh.in[in_index(c1 - 1)]) {  // the run goes on into later chunks
-      e = len;
-      for (u32 k = t + 1; k < threads; ++k)
-        if (sh.first[k] != none) {
-          e = sh.first[k];
-          break;
-        }
-    }
+    if (e == c1 && c1 < len && sh.in[in_index(c1)] == sh.in[in_index(c1 - 1)])  // the run goes on into later chunks
+      e = next == none ? len : next;
     f(e - r, sh.in[in_index(r)]);
     r = e;
   }
@@ -153,13 +148,17 @@ __device__ void canonical_codes_warp(Shared& sh, const u8* len, int n, pz::u16* 
   }
 }
 
+struct MinOp {
+  __device__ u32 operator()(u32 a, u32 b) const { return a < b ? a : b; }
+};
+
 struct HistVisitor {
   u32* hist;
   __device__ void literal(u8 b) { atomicAdd(hist + b, 1u); }
   __device__ void match(u32 m) { atomicAdd(hist + pz::length_code(m).symbol, 1u); }
 };
 
-__global__ void __launch_bounds__(threads)
+__global__ void __launch_bounds__(dthreads)
     deflate_kernel(Pitched<const uchar4> img, const u32* flags, pz::SegmentResult* results, u8* slots) {
   extern __shared__ __align__(16) unsigned char smem[];
   Shared& sh = *reinterpret_cast<Shared*>(smem);
@@ -183,11 +182,11 @@ __global__ void __launch_bounds__(threads)
     fill<3>(sh, base, img.pitch, rb, y0, i0, len, a, b);
   else
     fill<4>(sh, base, img.pitch, rb, y0, i0, len, a, b);
-  for (u32 s = t; s < pz::lit_symbols; s += threads) sh.hist[s] = s == 256 ? 1u : 0u;  // end of block
+  for (u32 s = t; s < pz::lit_symbols; s += dthreads) sh.hist[s] = s == 256 ? 1u : 0u;  // end of block
   __syncthreads();
   PZ_MARK(1);
   {
-    using Reduce = cub::BlockReduce<u64, threads>;
+    using Reduce = cub::BlockReduce<u64, dthreads>;
     const u64 sa = Reduce(sh.cub.reduce).Sum(a);
     __syncthreads();
     const u64 sb = Reduce(sh.cub.reduce).Sum(b);
@@ -199,28 +198,36 @@ __global__ void __launch_bounds__(threads)
     }
   }
 
-  // Run starts, then the histogram of the tokens.
+  // Run starts: the first in this thread's chunk, and the first in any later chunk (a suffix
+  // minimum: an exclusive min-scan over the chunks in reverse order, exchanged through out[]).
+  u32 first = none, next = none;
   {
     const u32 c0 = t * chunk, c1 = min(c0 + chunk, len);
-    u32 f = none;
     for (u32 i = c0; i < c1; ++i)
       if (i == 0 || sh.in[in_index(i)] != sh.in[in_index(i - 1)]) {
-        f = i;
+        first = i;
         break;
       }
-    sh.first[t] = f;
+    u32* x = sh.out;
+    x[t] = first;
+    __syncthreads();
+    const u32 mirrored = x[dthreads - 1 - t];
+    u32 after = none;
+    cub::BlockScan<u32, dthreads, cub::BLOCK_SCAN_WARP_SCANS>(sh.cub.scan32).ExclusiveScan(mirrored, after, none, MinOp{});
+    __syncthreads();
+    x[dthreads - 1 - t] = after;
+    __syncthreads();
+    next = x[t];
   }
-  __syncthreads();
-  PZ_MARK(3);
   HistVisitor hv{sh.hist};
-  for_runs(sh, len, [&](u32 n, u8 v) { pz::run_tokens(n, v, hv); });
+  for_runs(sh, len, first, next, [&](u32 n, u8 v) { pz::run_tokens(n, v, hv); });
   __syncthreads();
   PZ_MARK(4);
 
   // Tables: the used symbols ranked by (frequency, symbol), the rest on one thread.
   if (t == 0) sh.used = 0;
   __syncthreads();
-  for (u32 s = t; s < pz::lit_symbols; s += threads) {
+  for (u32 s = t; s < pz::lit_symbols; s += dthreads) {
     const u32 f = sh.hist[s];
     if (f == 0) continue;
     u32 rank = 0;
@@ -245,9 +252,9 @@ __global__ void __launch_bounds__(threads)
 
   // Bit offsets.
   pz::BitCounter bc{&sh.tables};
-  for_runs(sh, len, [&](u32 n, u8 v) { pz::run_tokens(n, v, bc); });
+  for_runs(sh, len, first, next, [&](u32 n, u8 v) { pz::run_tokens(n, v, bc); });
   u64 offset = 0, data_bits = 0;
-  cub::BlockScan<u64, threads>(sh.cub.scan).ExclusiveSum(bc.bits, offset, data_bits);
+  cub::BlockScan<u64, dthreads, cub::BLOCK_SCAN_WARP_SCANS>(sh.cub.scan).ExclusiveSum(bc.bits, offset, data_bits);
   if (t == 0) sh.bytes = pz::block_bytes(sh.tables.header_bits + data_bits, sh.tables, final);
   __syncthreads();
   PZ_MARK(7);
@@ -256,27 +263,27 @@ __global__ void __launch_bounds__(threads)
 
   if (bytes >= 5 + u64(len)) {  // stored: not larger than the Huffman block
     if (t == 0) pz::stored_header(slot, len, final);
-    for (u32 j = t; j < len; j += threads) slot[5 + j] = sh.in[in_index(j)];
+    for (u32 j = t; j < len; j += dthreads) slot[5 + j] = sh.in[in_index(j)];
     if (t == 0) results[seg].bytes = 5 + len;
     return;
   }
   const u32 words = u32((bytes + 3) / 4);
-  for (u32 k = t; k < words; k += threads) sh.out[k] = 0;
+  for (u32 k = t; k < words; k += dthreads) sh.out[k] = 0;
   __syncthreads();
   if (t == 0) {
     pz::BitWriter w{sh.out, 0};
     pz::write_header(sh.tables, final, w);
   }
   pz::TokenWriter tw{&sh.tables, pz::BitWriter{sh.out, sh.tables.header_bits + offset}};
-  for_runs(sh, len, [&](u32 n, u8 v) { pz::run_tokens(n, v, tw); });
-  if (t == threads - 1) {
+  for_runs(sh, len, first, next, [&](u32 n, u8 v) { pz::run_tokens(n, v, tw); });
+  if (t == dthreads - 1) {
     pz::BitWriter w{sh.out, sh.tables.header_bits + data_bits};
     pz::write_end(sh.tables, final, w);
   }
   __syncthreads();
   PZ_MARK(8);
   auto* slot_words = reinterpret_cast<u32*>(slot);
-  for (u32 k = t; k < words; k += threads) slot_words[k] = sh.out[k];
+  for (u32 k = t; k < words; k += dthreads) slot_words[k] = sh.out[k];
   if (t == 0) results[seg].bytes = u32(bytes);
 #if defined(IMAGECUDA_PZ_PROFILE)
   PZ_MARK(9);
@@ -353,7 +360,7 @@ PngParallelHead png_parallel_deflate(Pitched<const uchar4> img, void* scratch, c
   opaque_kernel<<<blocks, threads, 0, s>>>(img, flags);
   check_launch(op);
 
-  deflate_kernel<<<max_segments, threads, sizeof(Shared), s>>>(img, flags, results, slots);
+  deflate_kernel<<<max_segments, dthreads, sizeof(Shared), s>>>(img, flags, results, slots);
   check_launch(op);
   gather_kernel<<<max_segments, threads, 0, s>>>(img.width, img.height, flags, results, slots, base + l.stream);
   check_launch(op);
