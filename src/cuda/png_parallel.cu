@@ -32,6 +32,7 @@ constexpr int dthreads = 1024;  // deflate_kernel: its phases are chains of depe
 constexpr u32 chunk = pz::segment_bytes / dthreads;  // bytes of the segment each thread tokenises
 constexpr u32 none = 0xffffffffu;
 static_assert(pz::segment_bytes % dthreads == 0);
+static_assert(pz::lit_symbols + 1 <= dthreads, "write_header_parallel: a thread per code-length token");
 
 // tools/diag/pz_profile.cu defines IMAGECUDA_PZ_PROFILE to time deflate_kernel's phases (clock64
 // on thread 0, printed for a few blocks); off in the library.
@@ -145,6 +146,31 @@ __device__ void canonical_codes_warp(Shared& sh, const u8* len, int n, pz::u16* 
     __syncwarp();
     if (l != 0 && (same & lower) == 0) sh.lcount[l] += u32(__popc(same));
     __syncwarp();
+  }
+}
+
+/// pz::write_header's bits with a thread per field: the fixed fields on thread 0, the code-length
+/// code lengths on threads 0..nclen-1, each code-length token on a thread of its own at its
+/// offset from a block scan. Called by every thread of the block.
+__device__ void write_header_parallel(Shared& sh, bool final) {
+  const pz::Tables& tb = sh.tables;
+  const u32 t = threadIdx.x;
+  if (t == 0) {
+    pz::BitWriter w{sh.out, 0};
+    w.put(final ? 1u : 0u, 1);
+    w.put(2, 2);  // dynamic Huffman
+    w.put(u32(tb.nlit - 257), 5);
+    w.put(0, 5);  // one distance code
+    w.put(u32(tb.nclen - 4), 4);
+  }
+  if (int(t) < tb.nclen) pz::BitWriter{sh.out, 17 + 3 * u64(t)}.put(tb.cl_len[pz::cl_order(int(t))], 3);
+  const u32 sym = int(t) < tb.ntok ? tb.cl_tok[t] & 31u : 0u, extra = int(t) < tb.ntok ? tb.cl_tok[t] >> 5 : 0u;
+  const u32 bits = int(t) < tb.ntok ? tb.cl_len[sym] + pz::cl_extra_bits(sym) : 0u;
+  u32 offset = 0;
+  cub::BlockScan<u32, dthreads, cub::BLOCK_SCAN_WARP_SCANS>(sh.cub.scan32).ExclusiveSum(bits, offset);
+  if (int(t) < tb.ntok) {
+    const u32 l = tb.cl_len[sym];
+    pz::BitWriter{sh.out, 17 + 3 * u64(tb.nclen) + offset}.put(tb.cl_code[sym] | extra << l, bits);
   }
 }
 
@@ -270,10 +296,7 @@ __global__ void __launch_bounds__(dthreads)
   const u32 words = u32((bytes + 3) / 4);
   for (u32 k = t; k < words; k += dthreads) sh.out[k] = 0;
   __syncthreads();
-  if (t == 0) {
-    pz::BitWriter w{sh.out, 0};
-    pz::write_header(sh.tables, final, w);
-  }
+  write_header_parallel(sh, final);
   pz::TokenWriter tw{&sh.tables, pz::BitWriter{sh.out, sh.tables.header_bits + offset}};
   for_runs(sh, len, first, next, [&](u32 n, u8 v) { pz::run_tokens(n, v, tw); });
   if (t == dthreads - 1) {
