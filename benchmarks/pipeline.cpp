@@ -19,7 +19,8 @@
 //       codec threads write only the PNGs (default: cpu). With --png-encode gpu each lane writes
 //       its cards' PNGs on its stream with io::encode's PngDeflate::parallel (the kernels of
 //       src/cuda/png_parallel.cu, scratch from a workspace per lane), and only the compressed
-//       file comes to the host (default: cpu, libdeflate on the codec threads). Reports cards/s per T, the time split per card and memory_stats()
+//       file comes to the host (default: cpu, libdeflate on the codec threads); with both encoders
+//       on the GPU the card is not downloaded at all. Reports cards/s per T, the time split per card and memory_stats()
 //       before and after the timed part; exits 1 if the device allocation count (or nvJPEG's own)
 //       grew after warm-up.
 #include "../examples/social_card.hpp"

@@ -173,6 +173,15 @@ TEST_CASE("gpu: PngDeflate::parallel: the CUDA kernels write the CPU backend's b
   io::convert(gf, gu, ex);
   CHECK(io::encode(gu, io::Format::png, par, ex) == first);
   CHECK(memory_stats(gpu).allocations == before.allocations);
+
+  // The docs' example (docs/io.md "PNG on the GPU").
+  const ImageF32& card = gf;
+  // example-begin png-parallel
+  const io::SaveParams png_on_gpu{.png_deflate = io::PngDeflate::parallel};
+  Workspace png_ws(io::save_requirements(card.width(), card.height(), png_on_gpu), card.device(), s);
+  const auto png = io::encode(card, io::Format::png, png_on_gpu, {s, &png_ws});  // waits for s
+  // example-end
+  CHECK(png == first);
 }
 
 TEST_CASE("gpu: io::load errors leave a GPU destination untouched", "[gpu][io][errors]") {

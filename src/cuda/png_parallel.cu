@@ -245,6 +245,7 @@ __global__ void __launch_bounds__(dthreads)
     __syncthreads();
     next = x[t];
   }
+  PZ_MARK(3);
   HistVisitor hv{sh.hist};
   for_runs(sh, len, first, next, [&](u32 n, u8 v) { pz::run_tokens(n, v, hv); });
   __syncthreads();
