@@ -601,6 +601,15 @@ std::vector<int> parse_list(const std::string& s) {
   return v;
 }
 
+/// "cpu", "gpu" or "both" -> the modes (DecodeMode or EncodeMode); empty for anything else.
+template <class Mode>
+std::vector<Mode> where(const std::string& d) {
+  if (d == "cpu") return {Mode::cpu};
+  if (d == "gpu") return {Mode::gpu};
+  if (d == "both") return {Mode::cpu, Mode::gpu};
+  return {};
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: imagecuda_pipeline --make-photos DIR N\n"
@@ -631,23 +640,15 @@ int main(int argc, char** argv) try {
     else if (args[i] == "--png-compression") cfg.png_compression = std::atoi(value().c_str());
     else if (args[i] == "--out") cfg.out = fs::path(value());
     else if (args[i] == "--decode") {
-      const std::string d = value();
-      if (d == "cpu") cfg.decode_modes = std::vector<DecodeMode>{DecodeMode::cpu};
-      else if (d == "gpu") cfg.decode_modes = std::vector<DecodeMode>{DecodeMode::gpu};
-      else if (d == "both") cfg.decode_modes = std::vector<DecodeMode>{DecodeMode::cpu, DecodeMode::gpu};
-      else return usage();
+      const auto m = where<DecodeMode>(value());
+      if (m.empty()) return usage();
+      cfg.decode_modes = m;
     } else if (args[i] == "--jpeg-encode") {
-      const std::string d = value();
-      if (d == "cpu") cfg.jpeg_modes = {EncodeMode::cpu};
-      else if (d == "gpu") cfg.jpeg_modes = {EncodeMode::gpu};
-      else if (d == "both") cfg.jpeg_modes = {EncodeMode::cpu, EncodeMode::gpu};
-      else return usage();
+      cfg.jpeg_modes = where<EncodeMode>(value());
+      if (cfg.jpeg_modes.empty()) return usage();
     } else if (args[i] == "--png-encode") {
-      const std::string d = value();
-      if (d == "cpu") cfg.png_modes = {EncodeMode::cpu};
-      else if (d == "gpu") cfg.png_modes = {EncodeMode::gpu};
-      else if (d == "both") cfg.png_modes = {EncodeMode::cpu, EncodeMode::gpu};
-      else return usage();
+      cfg.png_modes = where<EncodeMode>(value());
+      if (cfg.png_modes.empty()) return usage();
     } else if (args[i] == "--text") {
       const std::string t = value();
       if (t == "per-card") cfg.text_modes = {social_card::TextMode::per_card};
