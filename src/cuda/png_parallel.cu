@@ -55,9 +55,14 @@ __global__ void __launch_bounds__(threads) opaque_kernel(Pitched<const uchar4> i
   if (__any_sync(0xffffffffu, translucent) && (threadIdx.x & 31) == 0) atomicAnd(flags, 0u);
 }
 
+/// The filtered stream once opaque_kernel has decided: RGB when flags[0] stayed nonzero, else RGBA.
+__device__ pz::Geometry geometry(int width, int height, const u32* flags) {
+  return pz::Geometry{u32(width), u32(height), flags[0] != 0 ? 3u : 4u};
+}
+
 /// in[]: the segment's filtered bytes, stored transposed so that the threads, each walking its own
-/// chunk of 64 bytes, read different banks: byte j (chunk j / 64, position j % 64) is at
-/// (j % 64) * in_row + j / 64. The 4 bytes of padding a row turn the bank by one per position.
+/// chunk of `chunk` (16) bytes, read different banks: byte j (chunk j / 16, position j % 16) is at
+/// (j % 16) * in_row + j / 16. The 4 bytes of padding a row turn the bank by one per position.
 constexpr u32 in_row = dthreads + 4;
 __device__ __forceinline__ u32 in_index(u32 j) { return (j % chunk) * in_row + j / chunk; }
 
@@ -94,7 +99,7 @@ __device__ void for_runs(const Shared& sh, u32 len, u32 first, u32 next, F&& f) 
   }
 }
 
-/// The filtered bytes of this thread's chunk (t * 64 .. t * 64 + 63) into in[], with their
+/// The filtered bytes of this thread's chunk (t * 16 .. t * 16 + 15) into in[], with their
 /// Adler-32 sums: the row and column advance by one a byte (no division after the first).
 template <u32 Bpp>
 __device__ void fill(Shared& sh, const u8* base, std::size_t pitch, u32 rb, u32 y0, u32 i0, u32 len, u64& a,
@@ -154,41 +159,27 @@ __device__ void canonical_codes_warp(Shared& sh, const u8* len, int n, pz::u16* 
 /// offset from a block scan. Called by every thread of the block.
 __device__ void write_header_parallel(Shared& sh, bool final) {
   const pz::Tables& tb = sh.tables;
-  const u32 t = threadIdx.x;
+  const int t = int(threadIdx.x);
   if (t == 0) {
     pz::BitWriter w{sh.out, 0};
-    w.put(final ? 1u : 0u, 1);
-    w.put(2, 2);  // dynamic Huffman
-    w.put(u32(tb.nlit - 257), 5);
-    w.put(0, 5);  // one distance code
-    w.put(u32(tb.nclen - 4), 4);
+    pz::write_fixed_fields(tb, final, w);
   }
-  if (int(t) < tb.nclen) pz::BitWriter{sh.out, 17 + 3 * u64(t)}.put(tb.cl_len[pz::cl_order(int(t))], 3);
-  const u32 sym = int(t) < tb.ntok ? tb.cl_tok[t] & 31u : 0u, extra = int(t) < tb.ntok ? tb.cl_tok[t] >> 5 : 0u;
-  const u32 bits = int(t) < tb.ntok ? tb.cl_len[sym] + pz::cl_extra_bits(sym) : 0u;
+  if (t < tb.nclen) pz::BitWriter{sh.out, pz::header_fixed_bits + 3 * u64(t)}.put(pz::cl_length_field(tb, t));
+  const pz::Field f = t < tb.ntok ? pz::cl_token_field(tb, t) : pz::Field{0, 0};
   u32 offset = 0;
-  cub::BlockScan<u32, dthreads, cub::BLOCK_SCAN_WARP_SCANS>(sh.cub.scan32).ExclusiveSum(bits, offset);
-  if (int(t) < tb.ntok) {
-    const u32 l = tb.cl_len[sym];
-    pz::BitWriter{sh.out, 17 + 3 * u64(tb.nclen) + offset}.put(tb.cl_code[sym] | extra << l, bits);
-  }
+  cub::BlockScan<u32, dthreads, cub::BLOCK_SCAN_WARP_SCANS>(sh.cub.scan32).ExclusiveSum(f.n, offset);
+  pz::BitWriter{sh.out, pz::header_fixed_bits + 3 * u64(tb.nclen) + offset}.put(f);  // no bits past ntok
 }
 
 struct MinOp {
   __device__ u32 operator()(u32 a, u32 b) const { return a < b ? a : b; }
 };
 
-struct HistVisitor {
-  u32* hist;
-  __device__ void literal(u8 b) { atomicAdd(hist + b, 1u); }
-  __device__ void match(u32 m) { atomicAdd(hist + pz::length_code(m).symbol, 1u); }
-};
-
 __global__ void __launch_bounds__(dthreads)
     deflate_kernel(Pitched<const uchar4> img, const u32* flags, pz::SegmentResult* results, u8* slots) {
   extern __shared__ __align__(16) unsigned char smem[];
   Shared& sh = *reinterpret_cast<Shared*>(smem);
-  const pz::Geometry g{u32(img.width), u32(img.height), flags[0] != 0 ? 3u : 4u};
+  const pz::Geometry g = geometry(img.width, img.height, flags);
   const u32 seg = blockIdx.x, t = threadIdx.x;
   if (seg >= g.segments()) return;  // sized for RGBA; an opaque image has fewer segments
   const u32 len = g.segment_length(seg);
@@ -246,7 +237,7 @@ __global__ void __launch_bounds__(dthreads)
     next = x[t];
   }
   PZ_MARK(3);
-  HistVisitor hv{sh.hist};
+  pz::HistVisitor hv{sh.hist};
   for_runs(sh, len, first, next, [&](u32 n, u8 v) { pz::run_tokens(n, v, hv); });
   __syncthreads();
   PZ_MARK(4);
@@ -322,7 +313,7 @@ __global__ void __launch_bounds__(dthreads)
 
 __global__ void __launch_bounds__(threads)
     gather_kernel(int width, int height, u32* flags, const pz::SegmentResult* results, const u8* slots, u8* stream) {
-  const pz::Geometry g{u32(width), u32(height), flags[0] != 0 ? 3u : 4u};
+  const pz::Geometry g = geometry(width, height, flags);
   const u32 segs = g.segments(), seg = blockIdx.x, t = threadIdx.x;
   if (seg >= segs) return;
   using Reduce = cub::BlockReduce<u64, threads>;
@@ -337,10 +328,7 @@ __global__ void __launch_bounds__(threads)
   const u32 n = results[seg].bytes;
   const u8* src = slots + std::size_t(seg) * pz::slot_bytes;
   for (u32 j = t; j < n; j += threads) stream[offset + j] = src[j];
-  if (seg == 0 && t == 0) {
-    stream[0] = 0x78;  // deflate, 32 KiB window
-    stream[1] = 0x01;  // no dictionary, fastest; (0x78 * 256 + 0x01) % 31 == 0
-  }
+  if (seg == 0 && t == 0) pz::put_zlib_header(stream);
   if (seg + 1 != segs) return;
   // The last block: Adler-32 of the whole stream after its bytes, and the stream's size.
   __syncthreads();
@@ -348,20 +336,13 @@ __global__ void __launch_bounds__(threads)
   const u64 size = g.size();
   for (u32 s = t; s < segs; s += threads) {
     const u64 end = u64(s) * pz::segment_bytes + g.segment_length(s);
-    sa += results[s].a % pz::adler_mod;
-    sb += pz::adler_b_term(results[s], size - end);
+    pz::adler_add(results[s], size - end, sa, sb);
   }
   const u64 ta = Reduce(tmp).Sum(sa);
   __syncthreads();
   const u64 tb = Reduce(tmp).Sum(sb);
   if (t == 0) {
-    const u32 adler_a = u32((1 + ta) % pz::adler_mod), adler_b = u32((size % pz::adler_mod + tb) % pz::adler_mod);
-    const u32 adler = adler_b << 16 | adler_a;
-    u8* p = stream + offset + n;
-    p[0] = u8(adler >> 24);
-    p[1] = u8(adler >> 16);
-    p[2] = u8(adler >> 8);
-    p[3] = u8(adler);
+    pz::put_adler(stream + offset + n, pz::adler_finish(ta, tb, size));
     *reinterpret_cast<u64*>(flags + 2) = offset + n + 4;  // flags[2..3]: the stream's size
   }
 }

@@ -25,12 +25,6 @@ void for_runs(const pz::u8* in, pz::u32 len, F&& f) {
   }
 }
 
-struct HistVisitor {
-  pz::u32* hist;
-  void literal(pz::u8 b) { ++hist[b]; }
-  void match(pz::u32 m) { ++hist[pz::length_code(m).symbol]; }
-};
-
 bool all_opaque(const pz::u8* rgba, std::size_t pitch, int w, int h) {
   for (int y = 0; y < h; ++y) {
     const pz::u8* row = rgba + std::size_t(y) * pitch;
@@ -48,10 +42,9 @@ std::vector<std::uint8_t> png_parallel_zlib(const std::uint8_t* rgba, std::size_
   const Geometry g{u32(w), u32(h), opaque ? 3u : 4u};
   const u32 segs = g.segments();
   const u64 rb = g.row_bytes();
-  std::vector<u8> z;
+  std::vector<u8> z(2);
   z.reserve(2 + g.size() / 4 + 4);
-  z.push_back(0x78);
-  z.push_back(0x01);
+  put_zlib_header(z.data());
   std::vector<u8> in(segment_bytes);
   std::vector<u32> out(slot_bytes / 4);
   u32 hist[lit_symbols];
@@ -74,8 +67,7 @@ std::vector<std::uint8_t> png_parallel_zlib(const std::uint8_t* rgba, std::size_
         ++y;
       }
     }
-    sum_a += r.a % adler_mod;
-    sum_b += adler_b_term(r, g.size() - (start + len));
+    adler_add(r, g.size() - (start + len), sum_a, sum_b);
 
     for (u32& v : hist) v = 0;
     hist[256] = 1;  // end of block
@@ -101,9 +93,8 @@ std::vector<std::uint8_t> png_parallel_zlib(const std::uint8_t* rgba, std::size_
     z.resize(at + bytes);
     std::memcpy(z.data() + at, out.data(), bytes);  // little-endian words: the bytes in order
   }
-  const u32 a = u32((1 + sum_a) % adler_mod), b = u32((g.size() % adler_mod + sum_b) % adler_mod);
-  const u32 adler = b << 16 | a;
-  for (int k = 3; k >= 0; --k) z.push_back(u8(adler >> (8 * k)));
+  z.resize(z.size() + 4);
+  put_adler(z.data() + z.size() - 4, adler_finish(sum_a, sum_b, g.size()));
   return z;
 }
 

@@ -272,6 +272,21 @@ struct Tables {
 
 IMAGECUDA_HD inline u32 cl_extra_bits(u32 sym) { return sym == 16 ? 2 : sym == 17 ? 3 : sym == 18 ? 7 : 0; }
 
+/// The header's fields, which write_header puts one after another and the CUDA kernel puts a
+/// thread each: the fixed fields (BFINAL, BTYPE, HLIT, HDIST, HCLEN: header_fixed_bits), then
+/// nclen code-length code lengths of 3 bits, then the code-length tokens.
+inline constexpr u32 header_fixed_bits = 1 + 2 + 5 + 5 + 4;
+struct Field {
+  u32 bits, n;  ///< n bits of `bits`, least significant first
+};
+/// The code-length code's length of symbol cl_order(i).
+IMAGECUDA_HD inline Field cl_length_field(const Tables& t, int i) { return {t.cl_len[cl_order(i)], 3}; }
+/// Code-length token k: its code, then its extra bits.
+IMAGECUDA_HD inline Field cl_token_field(const Tables& t, int k) {
+  const u32 sym = t.cl_tok[k] & 31u, extra = t.cl_tok[k] >> 5u, l = t.cl_len[sym];
+  return {t.cl_code[sym] | extra << l, l + cl_extra_bits(sym)};
+}
+
 /// A segment's tables from the used literal/length symbols (hist[s] != 0) sorted into
 /// `sorted[0..n)` in sort_used's order, in three steps (the CUDA kernel runs the codes of step 1
 /// on one warp beside step 2 on another; the host calls finish_tables).
@@ -342,11 +357,8 @@ IMAGECUDA_HD inline void cl_tables(Tables& t) {
   canonical_codes(t.cl_len, cl_symbols, t.cl_code);
   t.nclen = cl_symbols;
   while (t.nclen > 4 && t.cl_len[cl_order(t.nclen - 1)] == 0) --t.nclen;
-  u32 bits = 3 + 5 + 5 + 4 + 3 * u32(t.nclen);
-  for (int k = 0; k < t.ntok; ++k) {
-    const u32 sym = t.cl_tok[k] & 31u;
-    bits += t.cl_len[sym] + cl_extra_bits(sym);
-  }
+  u32 bits = header_fixed_bits + 3 * u32(t.nclen);
+  for (int k = 0; k < t.ntok; ++k) bits += cl_token_field(t, k).n;
   t.header_bits = bits;
 }
 
@@ -366,6 +378,14 @@ IMAGECUDA_HD inline void or_word(u32* p, u32 v) {
   *p |= v;
 #endif
 }
+/// Adds one to a counter: atomically on the device (threads share the histogram).
+IMAGECUDA_HD inline void add_one(u32* p) {
+#ifdef __CUDA_ARCH__
+  atomicAdd(p, 1u);
+#else
+  ++*p;
+#endif
+}
 
 /// Writes LSB-first bit fields into zeroed little-endian 32-bit words, from bit `pos` on.
 struct BitWriter {
@@ -379,6 +399,14 @@ struct BitWriter {
     if (o + n > 32) or_word(words + w + 1, bits >> (32 - o));
     pos += n;
   }
+  IMAGECUDA_HD void put(Field f) { put(f.bits, f.n); }
+};
+
+/// Counts the tokens' symbols (end of block: the caller's).
+struct HistVisitor {
+  u32* hist;
+  IMAGECUDA_HD void literal(u8 b) { add_one(hist + b); }
+  IMAGECUDA_HD void match(u32 m) { add_one(hist + length_code(m).symbol); }
 };
 
 /// Counts the bits of tokens (the pass before the offsets are known).
@@ -404,19 +432,19 @@ struct TokenWriter {
   }
 };
 
-/// The block header from BFINAL to the last code-length token.
-IMAGECUDA_HD inline void write_header(const Tables& t, bool final, BitWriter& w) {
+/// The header's fixed fields (header_fixed_bits).
+IMAGECUDA_HD inline void write_fixed_fields(const Tables& t, bool final, BitWriter& w) {
   w.put(final ? 1u : 0u, 1);
   w.put(2, 2);  // dynamic Huffman
   w.put(u32(t.nlit - 257), 5);
   w.put(0, 5);  // one distance code
   w.put(u32(t.nclen - 4), 4);
-  for (int i = 0; i < t.nclen; ++i) w.put(t.cl_len[cl_order(i)], 3);
-  for (int k = 0; k < t.ntok; ++k) {
-    const u32 sym = t.cl_tok[k] & 31u, extra = t.cl_tok[k] >> 5;
-    w.put(t.cl_code[sym], t.cl_len[sym]);
-    w.put(extra, cl_extra_bits(sym));
-  }
+}
+/// The block header from BFINAL to the last code-length token.
+IMAGECUDA_HD inline void write_header(const Tables& t, bool final, BitWriter& w) {
+  write_fixed_fields(t, final, w);
+  for (int i = 0; i < t.nclen; ++i) w.put(cl_length_field(t, i));
+  for (int k = 0; k < t.ntok; ++k) w.put(cl_token_field(t, k));
 }
 
 /// Bits after the last token: end of block, then the empty stored block of a sync flush when
@@ -446,10 +474,32 @@ IMAGECUDA_HD inline void stored_header(u8* out, u32 len, bool final) {
 
 // --- Adler-32 ------------------------------------------------------------------------------------
 
-/// A segment's share of Adler-32's b, given the bytes of the stream after it (`after`); a and b
-/// of the whole stream are 1 + sum(a_s) and size + sum(term) modulo 65521.
-IMAGECUDA_HD inline u64 adler_b_term(const SegmentResult& r, u64 after) {
-  return (r.b % adler_mod + (r.a % adler_mod) * (after % adler_mod)) % adler_mod;
+/// Adds a segment's shares of Adler-32's a and b to running sums, given the bytes of the stream
+/// after the segment (`after`); each share is reduced modulo 65521, so the sums cannot overflow.
+IMAGECUDA_HD inline void adler_add(const SegmentResult& r, u64 after, u64& sum_a, u64& sum_b) {
+  sum_a += r.a % adler_mod;
+  sum_b += (r.b % adler_mod + (r.a % adler_mod) * (after % adler_mod)) % adler_mod;
+}
+/// Adler-32 of a stream of `size` bytes from adler_add's sums: a = 1 + sum_a, b = size + sum_b.
+IMAGECUDA_HD inline u32 adler_finish(u64 sum_a, u64 sum_b, u64 size) {
+  const u32 a = u32((1 + sum_a) % adler_mod), b = u32((size % adler_mod + sum_b) % adler_mod);
+  return b << 16 | a;
+}
+
+// --- zlib framing ----------------------------------------------------------------------------------
+
+/// The zlib stream's 2 header bytes: deflate with a 32 KiB window, no dictionary, "fastest";
+/// (0x78 * 256 + 0x01) % 31 == 0.
+IMAGECUDA_HD inline void put_zlib_header(u8* p) {
+  p[0] = 0x78;
+  p[1] = 0x01;
+}
+/// The stream's 4 trailing bytes: Adler-32, big-endian.
+IMAGECUDA_HD inline void put_adler(u8* p, u32 adler) {
+  p[0] = u8(adler >> 24);
+  p[1] = u8(adler >> 16);
+  p[2] = u8(adler >> 8);
+  p[3] = u8(adler);
 }
 
 }  // namespace imagecuda::io::codec::pz
