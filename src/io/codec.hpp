@@ -103,6 +103,8 @@ HostImage png_decode(std::span<const std::byte> bytes, const Origin& o, const Lo
 /// thread.
 std::vector<std::byte> png_write(const void* samples, int w, int h, int src_channels, int channels, int bit_depth,
                                  int level, const Origin& o);
+/// True when every alpha of w x h RGBA8 pixels (`pitch` bytes a row) is 255 (vectorised).
+bool all_opaque(const std::uint8_t* rgba, std::size_t pitch, int w, int h) noexcept;
 /// 8-bit PNG from tightly packed RGBA, written as RGB when every alpha is 255.
 std::vector<std::byte> png8_encode(const std::uint8_t* rgba, int w, int h, int level, const Origin& o);
 /// 16-bit PNG from tightly packed host-endian RGBA, written as RGB when every alpha is 65535.

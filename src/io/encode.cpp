@@ -131,7 +131,7 @@ std::vector<std::byte> encode_u8_host(std::span<const uchar4> px, int w, int h, 
                                       const Origin& o) {
   if (format == Format::jpeg) {
     // Opaque pixels are unchanged by the compositing: TurboJPEG reads them as RGBX directly.
-    if (std::all_of(px.begin(), px.end(), [](uchar4 v) { return v.w == 255; }))
+    if (codec::all_opaque(reinterpret_cast<const std::uint8_t*>(px.data()), std::size_t(w) * 4, w, h))
       return codec::jpeg_encode(reinterpret_cast<const std::uint8_t*>(px.data()), w, h, 4, p.quality, o);
     const auto rgb = over_white(px);
     return codec::jpeg_encode(rgb.data(), w, h, 3, p.quality, o);

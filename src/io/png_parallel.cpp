@@ -25,15 +25,6 @@ void for_runs(const pz::u8* in, pz::u32 len, F&& f) {
   }
 }
 
-bool all_opaque(const pz::u8* rgba, std::size_t pitch, int w, int h) {
-  for (int y = 0; y < h; ++y) {
-    const pz::u8* row = rgba + std::size_t(y) * pitch;
-    for (int x = 0; x < w; ++x)
-      if (row[4 * std::size_t(x) + 3] != 255) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::vector<std::uint8_t> png_parallel_zlib(const std::uint8_t* rgba, std::size_t pitch, int w, int h, bool& opaque) {

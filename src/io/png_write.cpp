@@ -358,15 +358,14 @@ std::vector<std::byte> png_write(const void* samples, int w, int h, int src_chan
   }
 }
 
-std::vector<std::byte> png8_encode(const std::uint8_t* rgba, int w, int h, int level, const Origin& o) {
-  // Opaque? The AND of all pixels, as 32-bit words, has 255 in its alpha byte exactly when every
-  // alpha is 255 (byte lanes don't mix; the alpha byte's place in the word is read back through
-  // memcpy, whatever the endianness). Blocks of 8 pixels vectorise; checked a row at a time,
-  // stopping at the first row with a translucent pixel.
+bool all_opaque(const std::uint8_t* rgba, std::size_t pitch, int w, int h) noexcept {
+  // The AND of all pixels, as 32-bit words, has 255 in its alpha byte exactly when every alpha
+  // is 255 (byte lanes don't mix; the alpha byte's place in the word is read back through memcpy,
+  // whatever the endianness). Blocks of 8 pixels vectorise; checked a row at a time, stopping at
+  // the first row with a translucent pixel.
   const std::size_t px = std::size_t(w);
-  bool opaque = true;
-  for (int y = 0; y < h && opaque; ++y) {
-    const u8* r = rgba + std::size_t(y) * px * 4;
+  for (int y = 0; y < h; ++y) {
+    const u8* r = rgba + std::size_t(y) * pitch;
     std::uint32_t all = ~std::uint32_t(0);
     std::size_t i = 0;
     for (; i + 8 <= px; i += 8) {
@@ -381,9 +380,14 @@ std::vector<std::byte> png8_encode(const std::uint8_t* rgba, int w, int h, int l
     }
     std::array<u8, 4> bytes;
     std::memcpy(bytes.data(), &all, 4);
-    opaque = bytes[3] == 255;
+    if (bytes[3] != 255) return false;
   }
+  return true;
+}
+
+std::vector<std::byte> png8_encode(const std::uint8_t* rgba, int w, int h, int level, const Origin& o) {
   // Opaque: write RGB (a quarter less to filter and compress; loads back identically).
+  const bool opaque = all_opaque(rgba, std::size_t(w) * 4, w, h);
   return png_write(rgba, w, h, 4, opaque ? 3 : 4, 8, level, o);
 }
 
