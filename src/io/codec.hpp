@@ -117,12 +117,21 @@ void png_filter_paeth(const std::uint8_t* row, const std::uint8_t* prev, std::ui
 /// for 3 channels, RGBA for 4), IDAT chunks of at most 1 MiB, IEND.
 std::vector<std::byte> png_file(int w, int h, int bit_depth, int channels, const std::uint8_t* z, std::size_t zn);
 /// png_file in steps, for a stream written in place (e.g. downloaded from a device): the file with
-/// everything but the IDAT data and CRCs; IDAT chunk k takes stream bytes [k * png_idat_bytes(),
-/// ...) at byte png_idat_offset(k) of the file; png_seal writes the CRCs once the data is there.
+/// everything but the IDAT data and CRCs; for_each_idat says where each chunk's data goes; png_seal
+/// writes the CRCs once the data is there.
 std::vector<std::byte> png_frame(int w, int h, int bit_depth, int channels, std::size_t zn);
-std::size_t png_idat_offset(std::size_t k) noexcept;
-std::size_t png_idat_bytes() noexcept;
 void png_seal(std::vector<std::byte>& file, std::size_t zn) noexcept;
+/// IDAT chunks hold at most 1 MiB of the zlib stream: far below any decoder's chunk limit
+/// (imagecuda's own libspng reader caps chunks at 64 MiB), and 12 bytes per MiB of overhead.
+inline constexpr std::size_t png_idat_max = std::size_t(1) << 20;
+/// Calls f(file_offset, stream_offset, n) for each IDAT chunk of a zn-byte stream in png_frame's
+/// layout: its n data bytes are stream bytes [stream_offset, +n) at file byte file_offset.
+template <class F>
+void for_each_idat(std::size_t zn, F&& f) {
+  constexpr std::size_t first = 8 + (12 + 13) + 8;  // signature, IHDR, the chunk's length and type
+  for (std::size_t k = 0, off = 0; off < zn; ++k, off += png_idat_max)
+    f(first + k * (png_idat_max + 12), off, zn - off < png_idat_max ? zn - off : png_idat_max);
+}
 /// SaveParams::png_deflate = PngDeflate::parallel on the host (png_parallel.cpp): the zlib
 /// stream of RGBA8 pixels at `rgba` (`pitch` bytes a row), the same bytes as the CUDA kernels;
 /// `opaque` says whether the rows hold RGB.

@@ -74,10 +74,9 @@ std::vector<std::byte> encode_png_parallel(ConstImageView<uchar4> img, std::byte
   const auto head = cu::png_parallel_deflate(imagecuda::detail::pitched(img), scratch, ex.stream.value());
   // The stream straight into the file's IDAT chunks, then their CRCs.
   auto file = codec::png_frame(w, h, 8, head.opaque ? 3 : 4, head.zlib_bytes);
-  const std::size_t step = codec::png_idat_bytes();
-  for (std::size_t k = 0, off = 0; off < head.zlib_bytes; ++k, off += step)
-    cu::png_parallel_fetch(scratch, w, h, off, std::min(step, head.zlib_bytes - off),
-                           file.data() + codec::png_idat_offset(k), ex.stream.value());
+  codec::for_each_idat(head.zlib_bytes, [&](std::size_t at, std::size_t off, std::size_t n) {
+    cu::png_parallel_fetch(scratch, w, h, off, n, file.data() + at, ex.stream.value());
+  });
   ex.stream.synchronize();
   codec::png_seal(file, head.zlib_bytes);
   return file;

@@ -21,9 +21,6 @@ namespace {
 using u8 = std::uint8_t;
 
 constexpr std::array<u8, 8> png_signature = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-/// IDAT chunk payloads are cut at 1 MiB: far below any decoder's chunk limit (imagecuda's own
-/// libspng reader caps chunks at 64 MiB), and 12 bytes per MiB of overhead.
-constexpr std::size_t idat_max = std::size_t(1) << 20;
 /// Per-thread buffers larger than this are freed after the call instead of kept for the next.
 constexpr std::size_t keep_limit = std::size_t(64) << 20;
 
@@ -229,43 +226,37 @@ void png_filter_paeth(const std::uint8_t* row, const std::uint8_t* prev, std::ui
 }
 
 std::vector<std::byte> png_frame(int w, int h, int bit_depth, int channels, std::size_t zn) {
-  const std::size_t idats = (zn + idat_max - 1) / idat_max;
+  const std::size_t idats = (zn + png_idat_max - 1) / png_idat_max;
   std::vector<std::byte> file(8 + (12 + 13) + zn + 12 * idats + 12);
   u8* p = reinterpret_cast<u8*>(file.data());
   std::memcpy(p, png_signature.data(), 8);
-  p += 8;
   std::array<u8, 13> ihdr{};
   put32(ihdr.data(), std::uint32_t(w));
   put32(ihdr.data() + 4, std::uint32_t(h));
   ihdr[8] = u8(bit_depth);
   ihdr[9] = channels == 4 ? 6 : 2;  // colour type: RGBA or RGB
   // ihdr[10..12]: deflate, adaptive filtering, no interlace (all 0)
-  p = put_chunk(p, "IHDR", ihdr.data(), ihdr.size());
-  for (std::size_t off = 0; off < zn; off += idat_max) {
-    const std::size_t n = std::min(idat_max, zn - off);
-    put32(p, std::uint32_t(n));
-    std::memcpy(p + 4, "IDAT", 4);
-    p += 12 + n;  // data and CRC: png_seal
-  }
-  put_chunk(p, "IEND", nullptr, 0);
+  put_chunk(p + 8, "IHDR", ihdr.data(), ihdr.size());
+  std::size_t end = 8 + 12 + 13;
+  for_each_idat(zn, [&](std::size_t at, std::size_t, std::size_t n) {
+    put32(p + at - 8, std::uint32_t(n));
+    std::memcpy(p + at - 4, "IDAT", 4);
+    end = at + n + 4;  // data and CRC: png_seal
+  });
+  put_chunk(p + end, "IEND", nullptr, 0);
   return file;
 }
 
-std::size_t png_idat_offset(std::size_t k) noexcept { return 8 + 25 + 8 + k * (idat_max + 12); }
-std::size_t png_idat_bytes() noexcept { return idat_max; }
-
 void png_seal(std::vector<std::byte>& file, std::size_t zn) noexcept {
-  for (std::size_t k = 0, off = 0; off < zn; ++k, off += idat_max) {
-    const std::size_t n = std::min(idat_max, zn - off);
-    u8* data = reinterpret_cast<u8*>(file.data()) + png_idat_offset(k);
-    put32(data + n, libdeflate_crc32(0, data - 4, 4 + n));
-  }
+  u8* p = reinterpret_cast<u8*>(file.data());
+  for_each_idat(zn, [&](std::size_t at, std::size_t, std::size_t n) {
+    put32(p + at + n, libdeflate_crc32(0, p + at - 4, 4 + n));
+  });
 }
 
 std::vector<std::byte> png_file(int w, int h, int bit_depth, int channels, const std::uint8_t* z, std::size_t zn) {
   std::vector<std::byte> file = png_frame(w, h, bit_depth, channels, zn);
-  for (std::size_t k = 0, off = 0; off < zn; ++k, off += idat_max)
-    std::memcpy(file.data() + png_idat_offset(k), z + off, std::min(idat_max, zn - off));
+  for_each_idat(zn, [&](std::size_t at, std::size_t off, std::size_t n) { std::memcpy(file.data() + at, z + off, n); });
   png_seal(file, zn);
   return file;
 }
