@@ -610,6 +610,14 @@ std::vector<Mode> where(const std::string& d) {
   return {};
 }
 
+/// name(m) for each mode, joined by "; ".
+template <class Mode, class Name>
+std::string joined(const std::vector<Mode>& modes, Name&& name) {
+  std::string s;
+  for (const Mode m : modes) s += (s.empty() ? "" : "; ") + name(m);
+  return s;
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: imagecuda_pipeline --make-photos DIR N\n"
@@ -714,28 +722,26 @@ int main(int argc, char** argv) try {
     if (m == EncodeMode::gpu && !device.is_cuda())
       throw ic::Error(ic::ErrorCode::unsupported, "imagecuda_pipeline: --png-encode gpu needs a CUDA device");
 
-  std::string decoders;
-  for (const DecodeMode m : *cfg.decode_modes) {
-    if (!decoders.empty()) decoders += "; ";
-    if (m == DecodeMode::cpu) decoders += "TurboJPEG on the codec threads";
+  const std::string decoders = joined(*cfg.decode_modes, [&](DecodeMode m) -> std::string {
+    if (m == DecodeMode::cpu) return "TurboJPEG on the codec threads";
 #if defined(IMAGECUDA_HAS_NVJPEG)
-    else decoders += "one io::GpuJpegDecoder per lane on its stream (" + ic::io::GpuJpegDecoder(device).description() + ")";
+    return "one io::GpuJpegDecoder per lane on its stream (" + ic::io::GpuJpegDecoder(device).description() + ")";
+#else
+    return "";  // not reached: --decode gpu needs nvJPEG (checked above)
 #endif
-  }
-  std::string encoders;
-  for (const EncodeMode m : cfg.jpeg_modes) {
-    if (!encoders.empty()) encoders += "; ";
-    if (m == EncodeMode::cpu) encoders += "TurboJPEG on the codec threads";
+  });
+  const std::string encoders = joined(cfg.jpeg_modes, [&](EncodeMode m) -> std::string {
+    if (m == EncodeMode::cpu) return "TurboJPEG on the codec threads";
 #if defined(IMAGECUDA_HAS_NVJPEG)
-    else encoders += "one io::GpuJpegEncoder per lane on its stream (" + ic::io::GpuJpegEncoder(device).description() + ")";
+    return "one io::GpuJpegEncoder per lane on its stream (" + ic::io::GpuJpegEncoder(device).description() + ")";
+#else
+    return "";  // not reached: --jpeg-encode gpu needs nvJPEG (checked above)
 #endif
-  }
-  std::string png_encoders;
-  for (const EncodeMode m : cfg.png_modes) {
-    if (!png_encoders.empty()) png_encoders += "; ";
-    png_encoders += m == EncodeMode::cpu ? "libdeflate on the codec threads"
-                                         : "io::encode with PngDeflate::parallel on each lane's stream (GPU)";
-  }
+  });
+  const std::string png_encoders = joined(cfg.png_modes, [](EncodeMode m) -> std::string {
+    return m == EncodeMode::cpu ? "libdeflate on the codec threads"
+                                : "io::encode with PngDeflate::parallel on each lane's stream (GPU)";
+  });
   std::string header = fmt::format(
       "social-card pipeline (docs/pipeline.md): {} photos up to {}x{} from {}, device {}, {} codec threads, "
       "{} cards in flight per lane ({} enqueued on its stream), PNG level {} (libdeflate rows), JPEG q{}, {}s per run, "

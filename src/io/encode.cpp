@@ -31,6 +31,11 @@ namespace {
 using codec::fail;
 using codec::Origin;
 
+/// True when the file is a PNG that PngDeflate::parallel compresses.
+bool parallel_png(Format format, const SaveParams& p) {
+  return format == Format::png && p.png_deflate == PngDeflate::parallel;
+}
+
 /// Validates what every encode/save checks, before any work.
 template <class P>
 void validate(const Origin& o, ConstImageView<P> img, Format format, const SaveParams& p) {
@@ -47,12 +52,8 @@ void validate(const Origin& o, ConstImageView<P> img, Format format, const SaveP
   const int d = static_cast<int>(p.png_deflate);
   imagecuda::detail::expects(d >= 0 && d <= static_cast<int>(PngDeflate::parallel), ErrorCode::invalid_argument,
                              "{}: {}: png_deflate must be libdeflate or parallel, got {}", o.op, o.name, d);
-  if (format == Format::png && p.png_deflate == PngDeflate::parallel && p.bit_depth != 8)
+  if (parallel_png(format, p) && p.bit_depth != 8)
     fail(o, ErrorCode::unsupported, "PngDeflate::parallel writes 8-bit PNGs only, got bit_depth {}", p.bit_depth);
-}
-
-bool parallel_png(Format format, const SaveParams& p) {
-  return format == Format::png && p.png_deflate == PngDeflate::parallel;
 }
 
 /// PngDeflate::parallel: on a CUDA device, kernels into `scratch` (pz::scratch_layout's bytes;
